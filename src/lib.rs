@@ -1,0 +1,34 @@
+//! # cognito-device-auth
+//!
+//! Amazon Cognito user-pool sign-in with **remembered devices**, for Rust, Swift and Kotlin.
+//!
+//! A remembered device proves itself with DEVICE_SRP_AUTH on the next sign-in, so the user's SMS
+//! or TOTP code is skipped. This crate implements the whole exchange as AWS's own clients speak
+//! it; today it provides the SRP layer:
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use cognito_device_auth::srp::{UserSrpSession, PasswordVerifierChallenge, Password, Timestamp};
+//!
+//! let session = UserSrpSession::new("us-east-1_AbCdEf123")?;
+//! let srp_a = session.srp_a(); // send as SRP_A with InitiateAuth(USER_SRP_AUTH)
+//! # let _ = srp_a;
+//! # let parameters: HashMap<String, String> = HashMap::from([
+//! #     ("SALT".into(), "e7dc204cebbfda6b62b8493e932f7f4c".into()),
+//! #     ("SRP_B".into(), "abcdef0123".into()),
+//! #     ("SECRET_BLOCK".into(), "c2VjcmV0IGJsb2Nr".into()),
+//! #     ("USER_ID_FOR_SRP".into(), "alice".into()),
+//! #     ("USERNAME".into(), "alice".into()),
+//! # ]);
+//! // ... Cognito answers PASSWORD_VERIFIER with `parameters`:
+//! let challenge = PasswordVerifierChallenge::from_parameters(&parameters)?;
+//! let answer = session.answer(&challenge, &Password::new("correct horse"), &Timestamp::now())?;
+//! let responses = answer.to_parameters(); // RespondToAuthChallenge's ChallengeResponses
+//! # assert_eq!(responses["USERNAME"], "alice");
+//! # Ok::<(), cognito_device_auth::srp::SrpError>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod srp;

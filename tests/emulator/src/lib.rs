@@ -1,0 +1,1 @@
+//! A local Amazon Cognito user-pool emulator (work in progress).

@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("cognito-emulator: not yet implemented");
+    std::process::exit(1);
+}
