@@ -1,1 +1,196 @@
-//! A local Amazon Cognito user-pool emulator (work in progress).
+//! # cognito-emulator
+//!
+//! A local Amazon Cognito user-pool emulator that speaks Cognito's JSON 1.1 wire protocol and
+//! **really verifies** SRP (USER_SRP_AUTH) and device SRP (DEVICE_SRP_AUTH), so SDKs and apps
+//! can test sign-in with remembered devices without AWS.
+//!
+//! ## In a Rust test
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use cognito_emulator::{Emulator, EmulatorConfig};
+//! let emulator = Emulator::start(EmulatorConfig::default()).await?;
+//! let endpoint = emulator.endpoint(); // "http://127.0.0.1:PORT": give it to the AWS SDK
+//! // ... CreateUserPool, CreateUserPoolClient, AdminCreateUser, sign in ...
+//! let codes = emulator.sms_outbox(Some("alice")); // SMS MFA codes sent to alice
+//! emulator.stop().await;
+//! # let _ = (endpoint, codes); Ok(()) }
+//! ```
+//!
+//! ## As a program
+//! `cargo run -p cognito-emulator -- --port 9229 [--host 127.0.0.1] [--state FILE] [--seed FILE]`
+//! prints `cognito-emulator listening on http://127.0.0.1:9229` once it accepts connections.
+//!
+//! ## Wire protocol
+//! `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>` and a JSON body;
+//! errors are HTTP 400 `{"__type", "message"}` with Cognito's types and messages. SigV4
+//! signatures are accepted without checking. See [`ops::OPERATIONS`] for the operations.
+//!
+//! ## Test endpoints
+//! - `GET /_emulator/sms?username=NAME`: the SMS outbox, oldest first.
+//! - `POST /_emulator/faults` `{"operation", "kind": "throttle"|"internal"|"reset"|"delay",
+//!   "count", "delay_ms"}`; `DELETE /_emulator/faults`.
+//! - `GET /_emulator/health`.
+//! - `GET /<poolId>/.well-known/jwks.json`: the RS256 key of the tokens.
+//!
+//! ## Layout
+//! [`server`] (HTTP, faults) -> [`ops`] (one handler per operation) -> [`store`] (pools,
+//! clients, users, devices, sessions), [`srp`] (server-side SRP), [`jwt`], [`totp`],
+//! [`timestamp`]; [`persist`] keeps state and applies seeds.
+
+pub mod app;
+pub mod error;
+pub mod faults;
+pub mod jwt;
+pub mod ops;
+pub mod persist;
+pub mod server;
+pub mod srp;
+pub mod store;
+pub mod timestamp;
+pub mod totp;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use error::ApiError;
+pub use store::SmsMessage;
+
+/// How to run the emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Address to bind (default 127.0.0.1).
+    pub host: String,
+    /// Port (default 0: an ephemeral port).
+    pub port: u16,
+    /// Region of new pools (default us-east-1).
+    pub region: String,
+    /// How long a challenge Session / SECRET_BLOCK lives (default 3 minutes).
+    pub session_ttl: Duration,
+    /// How far TIMESTAMP may be from the server clock (default 5 minutes).
+    pub timestamp_tolerance: Duration,
+    /// State file to load at start and rewrite after every change.
+    pub state_file: Option<PathBuf>,
+    /// Seed file applied at start.
+    pub seed_file: Option<PathBuf>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            host: "127.0.0.1".into(),
+            port: 0,
+            region: "us-east-1".into(),
+            session_ttl: Duration::from_secs(180),
+            timestamp_tolerance: Duration::from_secs(300),
+            state_file: None,
+            seed_file: None,
+        }
+    }
+}
+
+/// Why the emulator could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// Binding or reading files failed.
+    Io(std::io::Error),
+    /// The seed file is invalid.
+    Seed(String),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Io(e) => write!(f, "cognito-emulator: {e}"),
+            StartError::Seed(e) => write!(f, "cognito-emulator seed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+impl From<std::io::Error> for StartError {
+    fn from(e: std::io::Error) -> Self {
+        StartError::Io(e)
+    }
+}
+
+/// One RSA key per process: generating it is the slow part of a start.
+fn signing_key() -> Arc<jwt::SigningKey> {
+    static KEY: OnceLock<Arc<jwt::SigningKey>> = OnceLock::new();
+    static GENERATING: Mutex<()> = Mutex::new(());
+    if let Some(key) = KEY.get() {
+        return key.clone();
+    }
+    let _guard = GENERATING.lock().unwrap_or_else(|p| p.into_inner());
+    KEY.get_or_init(|| Arc::new(jwt::SigningKey::generate())).clone()
+}
+
+/// A running emulator.
+#[derive(Debug)]
+pub struct Emulator {
+    endpoint: String,
+    app: Arc<app::App>,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Emulator {
+    /// Binds, loads state and seed, and starts serving.
+    pub async fn start(config: EmulatorConfig) -> Result<Emulator, StartError> {
+        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+        let address = listener.local_addr()?;
+        let endpoint = format!("http://{address}");
+        let store = match &config.state_file {
+            Some(path) => persist::load(path)?,
+            None => store::Store::default(),
+        };
+        let key = tokio::task::spawn_blocking(signing_key).await.map_err(std::io::Error::other)?;
+        let app = Arc::new(app::App {
+            store: Mutex::new(store),
+            key,
+            config: config.clone(),
+            endpoint: OnceLock::new(),
+            faults: faults::Faults::default(),
+        });
+        let _ = app.endpoint.set(endpoint.clone());
+        if let Some(seed) = &config.seed_file {
+            persist::seed(&app, seed).map_err(StartError::Seed)?;
+            persist::save(&app);
+        }
+        let (shutdown, receiver) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, app.clone(), receiver));
+        Ok(Emulator { endpoint, app, shutdown, task })
+    }
+
+    /// `http://host:port`.
+    pub fn endpoint(&self) -> String {
+        self.endpoint.clone()
+    }
+
+    /// The SMS outbox, oldest first; `Some(name)` filters by internal or typed username.
+    pub fn sms_outbox(&self, username: Option<&str>) -> Vec<SmsMessage> {
+        self.app
+            .store()
+            .sms_outbox
+            .iter()
+            .filter(|m| username.is_none_or(|u| u == m.username || u == m.typed_username))
+            .cloned()
+            .collect()
+    }
+
+    /// Shared state, for tests that need to look inside.
+    pub fn app(&self) -> &Arc<app::App> {
+        &self.app
+    }
+
+    /// Stops serving and waits for the listener to close.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+        persist::save(&self.app);
+    }
+}

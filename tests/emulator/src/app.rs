@@ -1,0 +1,66 @@
+//! The shared state of a running emulator: the store, the signing key, the configuration and the
+//! fault plan.
+
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use rand::{Rng, RngCore};
+
+use crate::EmulatorConfig;
+use crate::faults::Faults;
+use crate::jwt::SigningKey;
+use crate::store::Store;
+
+/// State shared by every request.
+#[derive(Debug)]
+pub struct App {
+    /// Pools, users, devices, sessions.
+    pub store: Mutex<Store>,
+    /// The RS256 key of all pools.
+    pub key: std::sync::Arc<SigningKey>,
+    /// Settings.
+    pub config: EmulatorConfig,
+    /// `http://host:port`, known once bound.
+    pub endpoint: OnceLock<String>,
+    /// Injected failures.
+    pub faults: Faults,
+}
+
+impl App {
+    /// Locks the store; a poisoned lock (a panic elsewhere) is recovered, never propagated.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The endpoint URL (issuer prefix).
+    pub fn endpoint(&self) -> &str {
+        self.endpoint.get().map(String::as_str).unwrap_or("http://localhost")
+    }
+
+    /// Seconds a challenge Session / SECRET_BLOCK stays valid.
+    pub fn session_ttl(&self) -> f64 {
+        self.config.session_ttl.as_secs_f64()
+    }
+}
+
+/// Random base64 of `n` bytes (Sessions, SECRET_BLOCKs, refresh tokens).
+pub fn random_b64(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    STANDARD.encode(bytes)
+}
+
+/// Random string over `alphabet`.
+pub fn random_from(alphabet: &[u8], n: usize) -> String {
+    let mut rng = rand::thread_rng();
+    (0..n).map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char).collect()
+}
+
+/// Letters and digits.
+pub const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// A six-digit code.
+pub fn six_digits() -> String {
+    format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))
+}

@@ -1,0 +1,114 @@
+//! MFA: AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference,
+//! AdminSetUserMFAPreference.
+
+use serde_json::{Value, json};
+
+use super::Req;
+use super::auth::mfa_setup_session;
+use super::tokens::authenticate;
+use crate::app::App;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{Store, User, now};
+use crate::totp;
+
+/// The user named by AccessToken or (during MFA_SETUP) Session: (pool id, username, session).
+fn subject(app: &App, store: &mut Store, req: Req<'_>, verify: bool) -> ApiResult<(String, String, Option<String>)> {
+    if let Some(token) = req.opt_str("AccessToken") {
+        let (pool_id, username, _) = authenticate(app, store, token)?;
+        return Ok((pool_id, username, None));
+    }
+    let session = req.opt_str("Session").ok_or_else(|| ApiError::missing("accessToken"))?;
+    let (pool_id, username) = mfa_setup_session(store, session, verify)?;
+    Ok((pool_id, username, Some(session.to_owned())))
+}
+
+fn user_mut<'s>(store: &'s mut Store, pool_id: &str, username: &str) -> ApiResult<&'s mut User> {
+    store.pool_mut(pool_id)?.users.get_mut(username).ok_or_else(ApiError::user_not_found)
+}
+
+/// AssociateSoftwareToken: a new TOTP secret, pending until VerifySoftwareToken.
+pub fn associate_software_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let mut store = app.store();
+    let (pool_id, username, session) = subject(app, &mut store, req, false)?;
+    let secret = totp::new_secret();
+    user_mut(&mut store, &pool_id, &username)?.pending_totp_secret = Some(secret.clone());
+    let mut out = json!({ "SecretCode": secret });
+    if let Some(session) = session {
+        out["Session"] = json!(session);
+    }
+    Ok(out)
+}
+
+/// VerifySoftwareToken: checks a code of the pending secret (RFC 6238, one step of drift).
+pub fn verify_software_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let code = req.str("UserCode")?;
+    let mut store = app.store();
+    let (pool_id, username, session) = subject(app, &mut store, req, false)?;
+    let user = user_mut(&mut store, &pool_id, &username)?;
+    let Some(secret) = user.pending_totp_secret.clone() else {
+        return Err(ApiError::invalid_parameter("User has not associated a software token."));
+    };
+    if !totp::verify(&secret, code, now() as i64) {
+        return Err(ApiError::new("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA"));
+    }
+    user.totp_secret = Some(secret);
+    user.pending_totp_secret = None;
+    user.modified = now();
+    let mut out = json!({ "Status": "SUCCESS" });
+    if let Some(session) = session {
+        // Set up during sign-in (MFA_SETUP): TOTP is on from now.
+        user.totp_enabled = true;
+        user.totp_preferred = true;
+        mfa_setup_session(&mut store, &session, true)?;
+        out["Session"] = json!(session);
+    }
+    Ok(out)
+}
+
+fn apply_preferences(user: &mut User, req: Req<'_>) -> ApiResult<()> {
+    if let Some(sms) = req.obj("SMSMfaSettings") {
+        if let Some(enabled) = sms.opt_bool("Enabled") {
+            user.sms_mfa_enabled = enabled;
+        }
+        if let Some(preferred) = sms.opt_bool("PreferredMfa") {
+            user.sms_mfa_preferred = preferred;
+            if preferred {
+                user.totp_preferred = false;
+            }
+        }
+    }
+    if let Some(totp) = req.obj("SoftwareTokenMfaSettings") {
+        if totp.opt_bool("Enabled") == Some(true) && user.totp_secret.is_none() {
+            return Err(ApiError::invalid_parameter("User has not verified software token mfa"));
+        }
+        if let Some(enabled) = totp.opt_bool("Enabled") {
+            user.totp_enabled = enabled;
+        }
+        if let Some(preferred) = totp.opt_bool("PreferredMfa") {
+            user.totp_preferred = preferred;
+            if preferred {
+                user.sms_mfa_preferred = false;
+            }
+        }
+    }
+    user.modified = now();
+    Ok(())
+}
+
+/// SetUserMFAPreference.
+pub fn set_user_mfa_preference(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let mut store = app.store();
+    let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
+    apply_preferences(user_mut(&mut store, &pool_id, &username)?, req)?;
+    Ok(json!({}))
+}
+
+/// AdminSetUserMFAPreference.
+pub fn admin_set_user_mfa_preference(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let mut store = app.store();
+    let pool = store.pool_mut(req.str("UserPoolId")?)?;
+    let username = pool.resolve_username(req.str("Username")?).ok_or_else(ApiError::user_not_found)?;
+    let user = pool.users.get_mut(&username).ok_or_else(ApiError::user_not_found)?;
+    apply_preferences(user, req)?;
+    Ok(json!({}))
+}

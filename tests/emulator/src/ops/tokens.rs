@@ -1,0 +1,315 @@
+//! Tokens: issuing id/access/refresh tokens, checking access tokens, and the operations
+//! GetTokensFromRefreshToken, GetUser, GlobalSignOut, AdminUserGlobalSignOut, RevokeToken.
+
+use serde_json::{Value, json};
+
+use super::Req;
+use crate::app::{App, random_b64};
+use crate::error::{ApiError, ApiResult};
+use crate::store::{AppClient, Device, Origin, RefreshToken, Store, now};
+
+/// Who a sign-in is for, and with which device.
+pub struct Grant<'a> {
+    /// Pool id.
+    pub pool_id: &'a str,
+    /// Client id.
+    pub client_id: &'a str,
+    /// Internal username.
+    pub username: &'a str,
+    /// The device the sign-in proved or declared, if any.
+    pub device_key: Option<String>,
+}
+
+/// Issues AuthenticationResult for a completed sign-in. When the pool tracks devices and the
+/// sign-in came from no known device, a new device is created and returned as NewDeviceMetadata.
+pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiResult<Value> {
+    let pool = store.pool_mut(grant.pool_id)?;
+    let user = pool.users.get(grant.username).ok_or_else(ApiError::user_not_found)?;
+    let mut device_key = grant.device_key.clone();
+    let mut new_device = None;
+    if pool.device_configuration.is_some() && device_key.is_none() {
+        let key = format!("{}_{}", pool.region(), uuid::Uuid::new_v4());
+        let group_key = user.device_group_key.clone();
+        let created = now();
+        pool.devices.insert(
+            key.clone(),
+            Device {
+                key: key.clone(),
+                group_key: group_key.clone(),
+                username: grant.username.to_owned(),
+                confirmed: false,
+                remembered: false,
+                salt_hex: String::new(),
+                verifier_hex: String::new(),
+                name: None,
+                created,
+                modified: created,
+                last_authenticated: created,
+            },
+        );
+        new_device = Some(json!({ "DeviceKey": key, "DeviceGroupKey": group_key }));
+        device_key = Some(key);
+    }
+    if let Some(device) = device_key.as_ref().and_then(|k| pool.devices.get_mut(k)) {
+        device.last_authenticated = now();
+    }
+    let origin_jti = uuid::Uuid::new_v4().to_string();
+    store.origins.insert(
+        origin_jti.clone(),
+        Origin {
+            pool_id: grant.pool_id.to_owned(),
+            username: grant.username.to_owned(),
+            device_key: device_key.clone(),
+            revoked: false,
+        },
+    );
+    let mut result = mint(app, store, grant.pool_id, grant.client_id, grant.username, device_key.as_deref(), &origin_jti)?;
+    let refresh = new_refresh_token(store, grant.pool_id, grant.client_id, grant.username, &origin_jti, device_key)?;
+    result["RefreshToken"] = json!(refresh);
+    if let Some(metadata) = new_device {
+        result["NewDeviceMetadata"] = metadata;
+    }
+    Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
+}
+
+fn new_refresh_token(
+    store: &mut Store,
+    pool_id: &str,
+    client_id: &str,
+    username: &str,
+    origin_jti: &str,
+    device_key: Option<String>,
+) -> ApiResult<String> {
+    let validity = store.pool(pool_id)?.client(client_id)?.refresh_token_validity;
+    let token = random_b64(96).replace(['+', '/', '='], "");
+    store.refresh_tokens.insert(
+        token.clone(),
+        RefreshToken {
+            pool_id: pool_id.to_owned(),
+            client_id: client_id.to_owned(),
+            username: username.to_owned(),
+            origin_jti: origin_jti.to_owned(),
+            device_key,
+            expires: now() + validity as f64,
+            rotated_at: None,
+        },
+    );
+    Ok(token)
+}
+
+/// Signs an id and an access token for one sign-in event.
+fn mint(
+    app: &App,
+    store: &Store,
+    pool_id: &str,
+    client_id: &str,
+    username: &str,
+    device_key: Option<&str>,
+    origin_jti: &str,
+) -> ApiResult<Value> {
+    let pool = store.pool(pool_id)?;
+    let client = pool.client(client_id)?;
+    let user = pool.users.get(username).ok_or_else(ApiError::user_not_found)?;
+    let iat = now() as i64;
+    let iss = format!("{}/{}", app.endpoint(), pool_id);
+    let event_id = uuid::Uuid::new_v4().to_string();
+    let mut access = json!({
+        "sub": user.sub(),
+        "iss": iss,
+        "client_id": client_id,
+        "origin_jti": origin_jti,
+        "event_id": event_id,
+        "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin",
+        "auth_time": iat,
+        "exp": iat + client.access_token_validity,
+        "iat": iat,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "username": username,
+    });
+    if let Some(key) = device_key {
+        access["device_key"] = json!(key);
+    }
+    let mut id = json!({
+        "sub": user.sub(),
+        "aud": client_id,
+        "iss": iss,
+        "cognito:username": username,
+        "origin_jti": origin_jti,
+        "event_id": event_id,
+        "token_use": "id",
+        "auth_time": iat,
+        "exp": iat + client.id_token_validity,
+        "iat": iat,
+        "jti": uuid::Uuid::new_v4().to_string(),
+    });
+    for (name, value) in &user.attributes {
+        if name != "sub" {
+            id[name] = match value.as_str() {
+                "true" if name.ends_with("_verified") => json!(true),
+                "false" if name.ends_with("_verified") => json!(false),
+                _ => json!(value),
+            };
+        }
+    }
+    Ok(json!({
+        "AccessToken": app.key.encode(&access),
+        "IdToken": app.key.encode(&id),
+        "ExpiresIn": client.access_token_validity,
+        "TokenType": "Bearer",
+    }))
+}
+
+/// The user an access token speaks for: (pool id, internal username, claims).
+pub fn authenticate(app: &App, store: &Store, access_token: &str) -> ApiResult<(String, String, Value)> {
+    let claims = app.key.decode(access_token).ok_or_else(ApiError::invalid_access_token)?;
+    if claims["token_use"] != "access" {
+        return Err(ApiError::invalid_access_token());
+    }
+    if claims["exp"].as_f64().unwrap_or(0.0) < now() {
+        return Err(ApiError::not_authorized("Access Token has expired"));
+    }
+    let origin = claims["origin_jti"].as_str().and_then(|o| store.origins.get(o));
+    let Some(origin) = origin else { return Err(ApiError::invalid_access_token()) };
+    if origin.revoked {
+        return Err(ApiError::not_authorized("Access Token has been revoked"));
+    }
+    let pool = store.pool(&origin.pool_id).map_err(|_| ApiError::invalid_access_token())?;
+    let user = pool.users.get(&origin.username).ok_or_else(ApiError::user_not_found)?;
+    if !user.enabled {
+        return Err(ApiError::not_authorized("User is disabled."));
+    }
+    Ok((origin.pool_id.clone(), origin.username.clone(), claims))
+}
+
+/// Refresh: REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken. With device tracking on, the
+/// confirmed DEVICE_KEY the token is bound to must come with it (PROTOCOL.md section 4).
+pub fn refresh(
+    app: &App,
+    store: &mut Store,
+    client: &AppClient,
+    token: &str,
+    device_key: Option<&str>,
+    rotate: bool,
+) -> ApiResult<Value> {
+    let record = store.refresh_tokens.get(token).cloned().ok_or_else(ApiError::invalid_refresh_token)?;
+    if record.client_id != client.id || record.expires < now() {
+        return Err(ApiError::invalid_refresh_token());
+    }
+    if let Some(rotated_at) = record.rotated_at
+        && now() > rotated_at + client.rotation_grace_seconds as f64
+    {
+        return Err(ApiError::invalid_refresh_token());
+    }
+    let origin = store.origins.get(&record.origin_jti).ok_or_else(ApiError::invalid_refresh_token)?;
+    if origin.revoked {
+        return Err(ApiError::not_authorized("Refresh Token has been revoked"));
+    }
+    let pool = store.pool(&record.pool_id)?;
+    if pool.device_configuration.is_some()
+        && let Some(bound) = &record.device_key
+    {
+        let confirmed = pool.devices.get(bound).is_some_and(|d| d.confirmed && d.username == record.username);
+        if device_key != Some(bound.as_str()) || !confirmed {
+            return Err(ApiError::invalid_refresh_token());
+        }
+    }
+    let user = pool.users.get(&record.username).ok_or_else(ApiError::user_not_found)?;
+    if !user.enabled {
+        return Err(ApiError::not_authorized("User is disabled."));
+    }
+    let mut result = mint(app, store, &record.pool_id, &client.id, &record.username, record.device_key.as_deref(), &record.origin_jti)?;
+    if rotate {
+        if let Some(old) = store.refresh_tokens.get_mut(token)
+            && old.rotated_at.is_none()
+        {
+            old.rotated_at = Some(now());
+        }
+        let new = new_refresh_token(store, &record.pool_id, &client.id, &record.username, &record.origin_jti, record.device_key.clone())?;
+        result["RefreshToken"] = json!(new);
+    }
+    Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
+}
+
+/// GetTokensFromRefreshToken (rotates when the client enables RefreshTokenRotation).
+pub fn get_tokens_from_refresh_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let token = req.str("RefreshToken")?;
+    let client_id = req.str("ClientId")?;
+    let mut store = app.store();
+    let client = store.pool_of_client(client_id)?.client(client_id)?.clone();
+    if let Some(secret) = &client.secret
+        && req.opt_str("ClientSecret") != Some(secret.as_str())
+    {
+        return Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {client_id}")));
+    }
+    let out = refresh(app, &mut store, &client, token, req.opt_str("DeviceKey"), client.refresh_token_rotation)?;
+    Ok(json!({ "AuthenticationResult": out["AuthenticationResult"] }))
+}
+
+/// GetUser.
+pub fn get_user(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let store = app.store();
+    let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
+    let user = store.pool(&pool_id)?.users.get(&username).ok_or_else(ApiError::user_not_found)?;
+    let mut out = json!({
+        "Username": user.username,
+        "UserAttributes": user.attribute_list(),
+        "UserMFASettingList": user.mfa_settings(),
+    });
+    if let Some(p) = user.preferred_mfa() {
+        out["PreferredMfaSetting"] = json!(p);
+    }
+    Ok(out)
+}
+
+fn sign_out_user(store: &mut Store, pool_id: &str, username: &str) {
+    for origin in store.origins.values_mut() {
+        if origin.pool_id == pool_id && origin.username == username {
+            origin.revoked = true;
+        }
+    }
+}
+
+/// GlobalSignOut: revokes every token of the user.
+pub fn global_sign_out(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let mut store = app.store();
+    let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
+    sign_out_user(&mut store, &pool_id, &username);
+    Ok(json!({}))
+}
+
+/// AdminUserGlobalSignOut.
+pub fn admin_user_global_sign_out(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let mut store = app.store();
+    let pool = store.pool(req.str("UserPoolId")?)?;
+    let username = pool.resolve_username(req.str("Username")?).ok_or_else(ApiError::user_not_found)?;
+    let pool_id = pool.id.clone();
+    sign_out_user(&mut store, &pool_id, &username);
+    Ok(json!({}))
+}
+
+/// RevokeToken: revokes a refresh token and the access tokens of its sign-in.
+pub fn revoke_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let token = req.str("Token")?;
+    let client_id = req.str("ClientId")?;
+    let mut store = app.store();
+    let client = store.pool_of_client(client_id)?.client(client_id)?.clone();
+    if client.secret.is_some() {
+        if req.opt_str("ClientSecret") != client.secret.as_deref() {
+            return Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {client_id}")));
+        }
+    }
+    let Some(record) = store.refresh_tokens.get(token).cloned() else {
+        if app.key.decode(token).is_some() {
+            return Err(ApiError::new("UnsupportedTokenTypeException", "Unsupported token type"));
+        }
+        return Err(ApiError::invalid_refresh_token());
+    };
+    if record.client_id != client_id {
+        return Err(ApiError::not_authorized("Invalid Refresh Token"));
+    }
+    if let Some(origin) = store.origins.get_mut(&record.origin_jti) {
+        origin.revoked = true;
+    }
+    Ok(json!({}))
+}

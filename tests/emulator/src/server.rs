@@ -1,0 +1,219 @@
+//! HTTP: Cognito's JSON 1.1 protocol on `POST /` (operation in `X-Amz-Target`), the JWKS, and
+//! the emulator's own `/_emulator/*` endpoints. Faults are applied here, before the operation.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::app::App;
+use crate::error::ApiError;
+use crate::faults::{Fault, FaultKind};
+use crate::ops;
+
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+const MAX_BODY: usize = 1 << 20;
+
+/// Returned by the service to make hyper drop the connection without answering (fault `reset`).
+#[derive(Debug)]
+pub struct ResetConnection;
+
+impl std::fmt::Display for ResetConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by fault injection")
+    }
+}
+
+impl std::error::Error for ResetConnection {}
+
+type HttpResponse = Response<Full<Bytes>>;
+
+/// Accepts connections until `shutdown` flips.
+pub async fn serve(listener: TcpListener, app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let app = app.clone();
+                connections.spawn(async move {
+                    let service = hyper::service::service_fn(move |req| handle(app.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .keep_alive(true)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            _ = shutdown.changed() => break,
+        }
+        while connections.try_join_next().is_some() {}
+    }
+    connections.abort_all();
+}
+
+fn json_response(status: u16, body: &Value) -> HttpResponse {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let headers = response.headers_mut();
+    headers.insert("content-type", hyper::header::HeaderValue::from_static("application/x-amz-json-1.1"));
+    if let Ok(id) = uuid::Uuid::new_v4().to_string().parse() {
+        headers.insert("x-amzn-requestid", id);
+    }
+    response
+}
+
+fn error_response(error: &ApiError) -> HttpResponse {
+    let mut response = json_response(error.status, &error.body());
+    if let Ok(kind) = error.kind.parse() {
+        response.headers_mut().insert("x-amzn-errortype", kind);
+    }
+    response
+}
+
+async fn read_body(req: Request<Incoming>) -> Option<Bytes> {
+    Limited::new(req.into_body(), MAX_BODY).collect().await.ok().map(|c| c.to_bytes())
+}
+
+async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, ResetConnection> {
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().unwrap_or("").to_owned();
+    match (req.method().clone(), path.as_str()) {
+        (Method::POST, "/") => operation(app, req).await,
+        (Method::GET, "/_emulator/health") => Ok(json_response(200, &json!({ "status": "ok" }))),
+        (Method::GET, "/_emulator/sms") => Ok(sms(&app, &query)),
+        (Method::POST, "/_emulator/faults") => {
+            let body = read_body(req).await.unwrap_or_default();
+            Ok(match serde_json::from_slice::<Fault>(&body) {
+                Ok(fault) => {
+                    app.faults.add(fault);
+                    json_response(200, &json!({}))
+                }
+                Err(e) => error_response(&ApiError::new("SerializationException", format!("Invalid fault: {e}"))),
+            })
+        }
+        (Method::DELETE, "/_emulator/faults") => {
+            app.faults.clear();
+            Ok(json_response(200, &json!({})))
+        }
+        (Method::GET, p) if p.ends_with("/.well-known/jwks.json") => {
+            let pool_id = p.trim_start_matches('/').trim_end_matches("/.well-known/jwks.json");
+            if app.store().pools.contains_key(pool_id) {
+                Ok(json_response(200, &app.key.jwks()))
+            } else {
+                Ok(json_response(404, &json!({ "message": format!("User pool {pool_id} does not exist.") })))
+            }
+        }
+        (method, p) => Ok(json_response(
+            404,
+            &json!({ "__type": "UnknownOperationException", "message": format!("No route for {method} {p}") }),
+        )),
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn sms(app: &App, query: &str) -> HttpResponse {
+    let username = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "username")
+        .map(|(_, v)| percent_decode(v));
+    let store = app.store();
+    let messages: Vec<Value> = store
+        .sms_outbox
+        .iter()
+        .filter(|m| username.as_deref().is_none_or(|u| u == m.username || u == m.typed_username))
+        .map(|m| serde_json::to_value(m).unwrap_or(Value::Null))
+        .collect();
+    json_response(200, &Value::Array(messages))
+}
+
+async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, ResetConnection> {
+    let target = req.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let Some(op) = target.strip_prefix(TARGET_PREFIX).map(str::to_owned) else {
+        let message = if target.is_empty() {
+            "Missing X-Amz-Target header".to_owned()
+        } else {
+            format!("Unknown operation {target}")
+        };
+        return Ok(error_response(&ApiError::new("UnknownOperationException", message)));
+    };
+    if let Some(fault) = app.faults.take(&op) {
+        tracing::info!(operation = %op, kind = ?fault.kind, "injecting fault");
+        match fault.kind {
+            FaultKind::Reset => return Err(ResetConnection),
+            FaultKind::Throttle => {
+                return Ok(error_response(&ApiError::new("TooManyRequestsException", "Rate exceeded")));
+            }
+            FaultKind::Internal => return Ok(error_response(&ApiError::internal("Internal server error"))),
+            FaultKind::Delay => tokio::time::sleep(std::time::Duration::from_millis(fault.delay_ms)).await,
+        }
+    }
+    let Some(body) = read_body(req).await else {
+        return Ok(error_response(&ApiError::new("SerializationException", "Request body could not be read")));
+    };
+    let request: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => {
+                return Ok(error_response(&ApiError::new(
+                    "SerializationException",
+                    "Start of structure or map found where not expected.",
+                )));
+            }
+        }
+    };
+    let started = std::time::Instant::now();
+    let worker = app.clone();
+    let op_name = op.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let result = ops::dispatch(&worker, &op_name, &request);
+        if result.is_ok() && worker.config.state_file.is_some() {
+            crate::persist::save(&worker);
+        }
+        result
+    })
+        .await
+        .unwrap_or_else(|_| Err(ApiError::internal("Internal server error")));
+    let millis = started.elapsed().as_millis();
+    Ok(match result {
+        Ok(body) => {
+            tracing::info!(operation = %op, millis, "ok");
+            json_response(200, &body)
+        }
+        Err(e) => {
+            tracing::info!(operation = %op, millis, error = %e.kind, "rejected");
+            error_response(&e)
+        }
+    })
+}
