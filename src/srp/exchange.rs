@@ -37,7 +37,12 @@ pub(crate) fn scrambler(a_pub: &[u8], b: &[u8]) -> Result<U256, SrpError> {
         .chain_update(pad(a_pub))
         .chain_update(pad(b))
         .finalize();
-    let u = U256::from_be_slice(&digest);
+    scrambler_from_digest(&digest)
+}
+
+/// RFC 5054 2.6 / PROTOCOL.md 1: abort when u == 0.
+fn scrambler_from_digest(digest: &[u8]) -> Result<U256, SrpError> {
+    let u = U256::from_be_slice(digest);
     if bool::from(u.is_zero()) {
         return Err(SrpError::ZeroScrambler);
     }
@@ -85,7 +90,8 @@ pub(crate) fn shared_secret(
     );
     // a has `a.bits` bits at most, u*x 512: the sum one more than the larger.
     let bits = a.bits.max(512) + 1;
-    Zeroizing::new(base.pow_bounded_exp(&*exponent, bits))
+    let exponent = Zeroizing::new(exponent.resize::<{ U3072::LIMBS }>());
+    Zeroizing::new(base.pow_amm_bounded_exp(&exponent, bits))
 }
 
 /// Key = HKDF-SHA256(salt = pad(u), ikm = pad(S), info = "Caldera Derived Key"), 16 bytes.
@@ -136,4 +142,21 @@ pub(crate) fn prove(
         timestamp,
     );
     Ok((key, signature))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_scrambler_is_refused() {
+        // No input can be found whose SHA-256 is zero, so the check is tested on the digest.
+        assert_eq!(
+            scrambler_from_digest(&[0; 32]).unwrap_err(),
+            SrpError::ZeroScrambler
+        );
+        let mut one = [0; 32];
+        one[31] = 1;
+        assert_eq!(scrambler_from_digest(&one).unwrap(), U256::ONE);
+    }
 }
