@@ -65,30 +65,30 @@ pub fn verify_software_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
     Ok(out)
 }
 
+/// Applies SMSMfaSettings / SoftwareTokenMfaSettings. A settings object that is present sets
+/// both flags: an absent `Enabled` or `PreferredMfa` means false (the AWS SDKs leave false
+/// booleans out of the request).
 fn apply_preferences(user: &mut User, req: Req<'_>) -> ApiResult<()> {
-    if let Some(sms) = req.obj("SMSMfaSettings") {
-        if let Some(enabled) = sms.opt_bool("Enabled") {
-            user.sms_mfa_enabled = enabled;
-        }
-        if let Some(preferred) = sms.opt_bool("PreferredMfa") {
-            user.sms_mfa_preferred = preferred;
-            if preferred {
-                user.totp_preferred = false;
-            }
+    let sms = req.obj("SMSMfaSettings");
+    let totp = req.obj("SoftwareTokenMfaSettings");
+    if let Some(totp) = totp
+        && totp.opt_bool("Enabled") == Some(true)
+        && user.totp_secret.is_none()
+    {
+        return Err(ApiError::invalid_parameter("User has not verified software token mfa"));
+    }
+    if let Some(sms) = sms {
+        user.sms_mfa_enabled = sms.opt_bool("Enabled").unwrap_or(false);
+        user.sms_mfa_preferred = sms.opt_bool("PreferredMfa").unwrap_or(false) && user.sms_mfa_enabled;
+        if user.sms_mfa_preferred {
+            user.totp_preferred = false;
         }
     }
-    if let Some(totp) = req.obj("SoftwareTokenMfaSettings") {
-        if totp.opt_bool("Enabled") == Some(true) && user.totp_secret.is_none() {
-            return Err(ApiError::invalid_parameter("User has not verified software token mfa"));
-        }
-        if let Some(enabled) = totp.opt_bool("Enabled") {
-            user.totp_enabled = enabled;
-        }
-        if let Some(preferred) = totp.opt_bool("PreferredMfa") {
-            user.totp_preferred = preferred;
-            if preferred {
-                user.sms_mfa_preferred = false;
-            }
+    if let Some(totp) = totp {
+        user.totp_enabled = totp.opt_bool("Enabled").unwrap_or(false);
+        user.totp_preferred = totp.opt_bool("PreferredMfa").unwrap_or(false) && user.totp_enabled;
+        if user.totp_preferred {
+            user.sms_mfa_preferred = false;
         }
     }
     user.modified = now();

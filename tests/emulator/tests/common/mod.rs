@@ -11,7 +11,9 @@ use std::time::Duration;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
-use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError;
+use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeError;
 use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
 use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
 use aws_sdk_cognitoidentityprovider::types::{
@@ -198,7 +200,7 @@ impl Fixture {
         &self,
         username: &str,
         device_key: Option<&str>,
-    ) -> (Result<InitiateAuthOutput, impl ProvideErrorMetadata + std::fmt::Debug>, SrpClient) {
+    ) -> (Result<InitiateAuthOutput, SdkError<InitiateAuthError>>, SrpClient) {
         let srp = SrpClient::new();
         let mut call = self
             .sdk
@@ -223,7 +225,7 @@ impl Fixture {
         srp: &SrpClient,
         password: &str,
         answer: Answer,
-    ) -> Result<RespondToAuthChallengeOutput, impl ProvideErrorMetadata + std::fmt::Debug> {
+    ) -> Result<RespondToAuthChallengeOutput, SdkError<RespondToAuthChallengeError>> {
         let params = challenge.challenge_parameters().expect("challenge parameters");
         let user_id = &params["USER_ID_FOR_SRP"];
         let key = srp.key(&self.pool_name(), user_id, password, &params["SALT"], &params["SRP_B"]);
@@ -258,7 +260,17 @@ impl Fixture {
         session: Option<&str>,
         device: &DeviceSecrets,
     ) -> Result<RespondToAuthChallengeOutput, String> {
-        let srp = SrpClient::new();
+        self.device_steps_with(username, session, device, &SrpClient::new()).await
+    }
+
+    /// DEVICE_SRP_AUTH then DEVICE_PASSWORD_VERIFIER with a given client ephemeral.
+    pub async fn device_steps_with(
+        &self,
+        username: &str,
+        session: Option<&str>,
+        device: &DeviceSecrets,
+        srp: &SrpClient,
+    ) -> Result<RespondToAuthChallengeOutput, String> {
         let mut call = self
             .sdk
             .respond_to_auth_challenge()
