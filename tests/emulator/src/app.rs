@@ -30,12 +30,17 @@ pub struct App {
 impl App {
     /// Locks the store; a poisoned lock (a panic elsewhere) is recovered, never propagated.
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The endpoint URL (issuer prefix).
     pub fn endpoint(&self) -> &str {
-        self.endpoint.get().map(String::as_str).unwrap_or("http://localhost")
+        self.endpoint
+            .get()
+            .map(String::as_str)
+            .unwrap_or("http://localhost")
     }
 
     /// Seconds a challenge Session / SECRET_BLOCK stays valid.
@@ -54,7 +59,9 @@ pub fn random_b64(n: usize) -> String {
 /// Random string over `alphabet`.
 pub fn random_from(alphabet: &[u8], n: usize) -> String {
     let mut rng = rand::thread_rng();
-    (0..n).map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char).collect()
+    (0..n)
+        .map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char)
+        .collect()
 }
 
 /// Letters and digits.

@@ -20,7 +20,11 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl ApiError {
     /// A 400 error of the given type.
     pub fn new(kind: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status: 400, kind, message: message.into() }
+        ApiError {
+            status: 400,
+            kind,
+            message: message.into(),
+        }
     }
 
     /// `NotAuthorizedException`.
@@ -73,7 +77,10 @@ impl ApiError {
 
     /// `ExpiredCodeException`.
     pub fn expired_code() -> Self {
-        Self::new("ExpiredCodeException", "Invalid code provided, please request a code again.")
+        Self::new(
+            "ExpiredCodeException",
+            "Invalid code provided, please request a code again.",
+        )
     }
 
     /// `NotAuthorizedException` for an unknown, used or expired Session / SECRET_BLOCK.
@@ -93,7 +100,11 @@ impl ApiError {
 
     /// `InternalErrorException` (HTTP 500).
     pub fn internal(message: impl Into<String>) -> Self {
-        ApiError { status: 500, kind: "InternalErrorException", message: message.into() }
+        ApiError {
+            status: 500,
+            kind: "InternalErrorException",
+            message: message.into(),
+        }
     }
 
     /// The JSON body Cognito sends.

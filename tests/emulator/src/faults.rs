@@ -58,7 +58,9 @@ impl Faults {
     /// Takes one use of the first fault for `operation`.
     pub fn take(&self, operation: &str) -> Option<Fault> {
         let mut plan = self.lock();
-        let index = plan.iter().position(|f| f.operation == operation || f.operation == "*")?;
+        let index = plan
+            .iter()
+            .position(|f| f.operation == operation || f.operation == "*")?;
         let fault = plan[index].clone();
         if plan[index].count <= 1 {
             plan.remove(index);

@@ -14,8 +14,10 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 /// DER prefix of DigestInfo for SHA-256 (RFC 8017 section 9.2, note 1).
-const SHA256_DIGEST_INFO: [u8; 19] =
-    [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
+const SHA256_DIGEST_INFO: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
 
 /// An RSA signing key with its key id.
 pub struct SigningKey {
@@ -29,7 +31,9 @@ pub struct SigningKey {
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SigningKey").field("kid", &self.kid).finish_non_exhaustive()
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
     }
 }
 
@@ -43,7 +47,9 @@ fn random_odd(bits: usize) -> BigUint {
     BigUint::from_bytes_be(&bytes)
 }
 
-const SMALL_PRIMES: [u32; 24] = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97];
+const SMALL_PRIMES: [u32; 24] = [
+    3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
+];
 
 fn is_probable_prime(n: &BigUint) -> bool {
     for p in SMALL_PRIMES {
@@ -94,7 +100,47 @@ fn mod_inverse(a: &BigUint, m: &BigUint) -> Option<BigUint> {
     ext.x.mod_floor(&m).to_biguint()
 }
 
+/// A key as kept in the state file (hex integers), so tokens survive a restart.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct KeyMaterial {
+    /// Modulus.
+    pub n: String,
+    /// Public exponent.
+    pub e: String,
+    /// Private exponent.
+    pub d: String,
+}
+
 impl SigningKey {
+    /// The key's material for the state file.
+    pub fn material(&self) -> KeyMaterial {
+        KeyMaterial {
+            n: self.n.to_str_radix(16),
+            e: self.e.to_str_radix(16),
+            d: self.d.to_str_radix(16),
+        }
+    }
+
+    /// A key from the state file; `None` if the material is malformed.
+    pub fn from_material(material: &KeyMaterial) -> Option<Self> {
+        let parse = |h: &str| BigUint::parse_bytes(h.as_bytes(), 16);
+        let (n, e, d) = (
+            parse(&material.n)?,
+            parse(&material.e)?,
+            parse(&material.d)?,
+        );
+        if n.bits() < 1024 {
+            return None;
+        }
+        Some(Self::assemble(n, e, d))
+    }
+
+    fn assemble(n: BigUint, e: BigUint, d: BigUint) -> Self {
+        let len = n.bits().div_ceil(8) as usize;
+        let kid = URL_SAFE_NO_PAD.encode(&Sha256::digest(n.to_bytes_be())[..12]);
+        SigningKey { kid, n, e, d, len }
+    }
+
     /// Generates a fresh 2048-bit key.
     pub fn generate() -> Self {
         let e = BigUint::from(65_537u32);
@@ -105,11 +151,10 @@ impl SigningKey {
                 continue;
             }
             let phi = (&p - 1u32) * (&q - 1u32);
-            let Some(d) = mod_inverse(&e, &phi) else { continue };
-            let n = p * q;
-            let len = n.bits().div_ceil(8) as usize;
-            let kid = URL_SAFE_NO_PAD.encode(&Sha256::digest(n.to_bytes_be())[..12]);
-            return SigningKey { kid, n, e, d, len };
+            let Some(d) = mod_inverse(&e, &phi) else {
+                continue;
+            };
+            return Self::assemble(p * q, e, d);
         }
     }
 
@@ -124,7 +169,10 @@ impl SigningKey {
     }
 
     fn sign(&self, message: &[u8]) -> Vec<u8> {
-        let s = self.encoded_message(message).modpow(&self.d, &self.n).to_bytes_be();
+        let s = self
+            .encoded_message(message)
+            .modpow(&self.d, &self.n)
+            .to_bytes_be();
         let mut out = vec![0u8; self.len - s.len()];
         out.extend_from_slice(&s);
         out

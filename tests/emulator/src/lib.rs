@@ -126,7 +126,8 @@ fn signing_key() -> Arc<jwt::SigningKey> {
         return key.clone();
     }
     let _guard = GENERATING.lock().unwrap_or_else(|p| p.into_inner());
-    KEY.get_or_init(|| Arc::new(jwt::SigningKey::generate())).clone()
+    KEY.get_or_init(|| Arc::new(jwt::SigningKey::generate()))
+        .clone()
 }
 
 /// A running emulator.
@@ -148,7 +149,9 @@ impl Emulator {
             Some(path) => persist::load(path)?,
             None => store::Store::default(),
         };
-        let key = tokio::task::spawn_blocking(signing_key).await.map_err(std::io::Error::other)?;
+        let key = tokio::task::spawn_blocking(signing_key)
+            .await
+            .map_err(std::io::Error::other)?;
         let app = Arc::new(app::App {
             store: Mutex::new(store),
             key,
@@ -163,7 +166,12 @@ impl Emulator {
         }
         let (shutdown, receiver) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, app.clone(), receiver));
-        Ok(Emulator { endpoint, app, shutdown, task })
+        Ok(Emulator {
+            endpoint,
+            app,
+            shutdown,
+            task,
+        })
     }
 
     /// `http://host:port`.

@@ -7,13 +7,18 @@ use cognito_emulator::{Emulator, EmulatorConfig};
 const USAGE: &str = "usage: cognito-emulator [--port PORT] [--host HOST] [--state FILE] [--seed FILE] [--region REGION]";
 
 fn parse_args() -> Result<EmulatorConfig, String> {
-    let mut config = EmulatorConfig { port: 9229, ..EmulatorConfig::default() };
+    let mut config = EmulatorConfig {
+        port: 9229,
+        ..EmulatorConfig::default()
+    };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "--help" || flag == "-h" {
             return Err(USAGE.to_owned());
         }
-        let value = args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        let value = args
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
         match flag.as_str() {
             "--port" => config.port = value.parse().map_err(|_| format!("invalid port {value}"))?,
             "--host" => config.host = value,

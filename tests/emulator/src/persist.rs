@@ -37,7 +37,9 @@ pub fn load(path: &Path) -> std::io::Result<Store> {
 
 /// Writes the state file atomically (temporary file + rename). Errors are logged, not fatal.
 pub fn save(app: &App) {
-    let Some(path) = &app.config.state_file else { return };
+    let Some(path) = &app.config.state_file else {
+        return;
+    };
     let _order = WRITE.lock().unwrap_or_else(|p| p.into_inner());
     let text = match serde_json::to_vec_pretty(&*app.store()) {
         Ok(t) => t,
@@ -54,8 +56,10 @@ pub fn save(app: &App) {
 
 /// Applies a seed file.
 pub fn seed(app: &App, path: &Path) -> Result<(), String> {
-    let text = std::fs::read(path).map_err(|e| format!("cannot read seed {}: {e}", path.display()))?;
-    let seed: Value = serde_json::from_slice(&text).map_err(|e| format!("invalid seed JSON: {e}"))?;
+    let text =
+        std::fs::read(path).map_err(|e| format!("cannot read seed {}: {e}", path.display()))?;
+    let seed: Value =
+        serde_json::from_slice(&text).map_err(|e| format!("invalid seed JSON: {e}"))?;
     let fail = |e: ApiError| e.to_string();
     for pool in seed["pools"].as_array().cloned().unwrap_or_default() {
         if let Some(id) = pool["Id"].as_str()
@@ -64,7 +68,10 @@ pub fn seed(app: &App, path: &Path) -> Result<(), String> {
             continue;
         }
         let created = ops::provisioning::create_user_pool(app, Req(&pool)).map_err(fail)?;
-        let mut pool_id = created["UserPool"]["Id"].as_str().unwrap_or_default().to_owned();
+        let mut pool_id = created["UserPool"]["Id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         if let Some(id) = pool["Id"].as_str() {
             let mut store = app.store();
             if let Some(mut p) = store.pools.remove(&pool_id) {
@@ -79,8 +86,12 @@ pub fn seed(app: &App, path: &Path) -> Result<(), String> {
             if client["ClientSecret"].is_string() {
                 request["GenerateSecret"] = json!(true);
             }
-            let created = ops::provisioning::create_user_pool_client(app, Req(&request)).map_err(fail)?;
-            let generated = created["UserPoolClient"]["ClientId"].as_str().unwrap_or_default().to_owned();
+            let created =
+                ops::provisioning::create_user_pool_client(app, Req(&request)).map_err(fail)?;
+            let generated = created["UserPoolClient"]["ClientId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
             let mut store = app.store();
             let p = store.pool_mut(&pool_id).map_err(fail)?;
             if let Some(mut c) = p.clients.remove(&generated) {
@@ -96,7 +107,11 @@ pub fn seed(app: &App, path: &Path) -> Result<(), String> {
         for user in pool["Users"].as_array().cloned().unwrap_or_default() {
             let attributes: Vec<Value> = user["Attributes"]
                 .as_object()
-                .map(|o| o.iter().map(|(k, v)| json!({ "Name": k, "Value": v })).collect())
+                .map(|o| {
+                    o.iter()
+                        .map(|(k, v)| json!({ "Name": k, "Value": v }))
+                        .collect()
+                })
                 .unwrap_or_default();
             let username = user["Username"].as_str().unwrap_or_default();
             ops::users::admin_create_user(

@@ -62,7 +62,10 @@ fn json_response(status: u16, body: &Value) -> HttpResponse {
     let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     let headers = response.headers_mut();
-    headers.insert("content-type", hyper::header::HeaderValue::from_static("application/x-amz-json-1.1"));
+    headers.insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static("application/x-amz-json-1.1"),
+    );
     if let Ok(id) = uuid::Uuid::new_v4().to_string().parse() {
         headers.insert("x-amzn-requestid", id);
     }
@@ -78,7 +81,11 @@ fn error_response(error: &ApiError) -> HttpResponse {
 }
 
 async fn read_body(req: Request<Incoming>) -> Option<Bytes> {
-    Limited::new(req.into_body(), MAX_BODY).collect().await.ok().map(|c| c.to_bytes())
+    Limited::new(req.into_body(), MAX_BODY)
+        .collect()
+        .await
+        .ok()
+        .map(|c| c.to_bytes())
 }
 
 async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, ResetConnection> {
@@ -95,7 +102,10 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, R
                     app.faults.add(fault);
                     json_response(200, &json!({}))
                 }
-                Err(e) => error_response(&ApiError::new("SerializationException", format!("Invalid fault: {e}"))),
+                Err(e) => error_response(&ApiError::new(
+                    "SerializationException",
+                    format!("Invalid fault: {e}"),
+                )),
             })
         }
         (Method::DELETE, "/_emulator/faults") => {
@@ -103,11 +113,16 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, R
             Ok(json_response(200, &json!({})))
         }
         (Method::GET, p) if p.ends_with("/.well-known/jwks.json") => {
-            let pool_id = p.trim_start_matches('/').trim_end_matches("/.well-known/jwks.json");
+            let pool_id = p
+                .trim_start_matches('/')
+                .trim_end_matches("/.well-known/jwks.json");
             if app.store().pools.contains_key(pool_id) {
                 Ok(json_response(200, &app.key.jwks()))
             } else {
-                Ok(json_response(404, &json!({ "message": format!("User pool {pool_id} does not exist.") })))
+                Ok(json_response(
+                    404,
+                    &json!({ "message": format!("User pool {pool_id} does not exist.") }),
+                ))
             }
         }
         (method, p) => Ok(json_response(
@@ -125,7 +140,10 @@ fn percent_decode(text: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
                     Ok(b) => {
                         out.push(b);
                         i += 2;
@@ -150,35 +168,57 @@ fn sms(app: &App, query: &str) -> HttpResponse {
     let messages: Vec<Value> = store
         .sms_outbox
         .iter()
-        .filter(|m| username.as_deref().is_none_or(|u| u == m.username || u == m.typed_username))
+        .filter(|m| {
+            username
+                .as_deref()
+                .is_none_or(|u| u == m.username || u == m.typed_username)
+        })
         .map(|m| serde_json::to_value(m).unwrap_or(Value::Null))
         .collect();
     json_response(200, &Value::Array(messages))
 }
 
 async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, ResetConnection> {
-    let target = req.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let target = req
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let Some(op) = target.strip_prefix(TARGET_PREFIX).map(str::to_owned) else {
         let message = if target.is_empty() {
             "Missing X-Amz-Target header".to_owned()
         } else {
             format!("Unknown operation {target}")
         };
-        return Ok(error_response(&ApiError::new("UnknownOperationException", message)));
+        return Ok(error_response(&ApiError::new(
+            "UnknownOperationException",
+            message,
+        )));
     };
     if let Some(fault) = app.faults.take(&op) {
         tracing::info!(operation = %op, kind = ?fault.kind, "injecting fault");
         match fault.kind {
             FaultKind::Reset => return Err(ResetConnection),
             FaultKind::Throttle => {
-                return Ok(error_response(&ApiError::new("TooManyRequestsException", "Rate exceeded")));
+                return Ok(error_response(&ApiError::new(
+                    "TooManyRequestsException",
+                    "Rate exceeded",
+                )));
             }
-            FaultKind::Internal => return Ok(error_response(&ApiError::internal("Internal server error"))),
-            FaultKind::Delay => tokio::time::sleep(std::time::Duration::from_millis(fault.delay_ms)).await,
+            FaultKind::Internal => {
+                return Ok(error_response(&ApiError::internal("Internal server error")));
+            }
+            FaultKind::Delay => {
+                tokio::time::sleep(std::time::Duration::from_millis(fault.delay_ms)).await
+            }
         }
     }
     let Some(body) = read_body(req).await else {
-        return Ok(error_response(&ApiError::new("SerializationException", "Request body could not be read")));
+        return Ok(error_response(&ApiError::new(
+            "SerializationException",
+            "Request body could not be read",
+        )));
     };
     let request: Value = if body.iter().all(u8::is_ascii_whitespace) {
         json!({})
@@ -203,8 +243,8 @@ async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse
         }
         result
     })
-        .await
-        .unwrap_or_else(|_| Err(ApiError::internal("Internal server error")));
+    .await
+    .unwrap_or_else(|_| Err(ApiError::internal("Internal server error")));
     let millis = started.elapsed().as_millis();
     Ok(match result {
         Ok(body) => {

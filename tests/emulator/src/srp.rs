@@ -113,7 +113,9 @@ pub struct ServerEphemeral {
 
 impl std::fmt::Debug for ServerEphemeral {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServerEphemeral").field("b", &"[redacted]").finish_non_exhaustive()
+        f.debug_struct("ServerEphemeral")
+            .field("b", &"[redacted]")
+            .finish_non_exhaustive()
     }
 }
 
@@ -191,12 +193,16 @@ pub fn claim_signature(
     secret_block: &[u8],
     timestamp: &str,
 ) -> [u8; 32] {
-    claim_mac(key, realm, user, secret_block, timestamp).finalize().into_bytes().into()
+    claim_mac(key, realm, user, secret_block, timestamp)
+        .finalize()
+        .into_bytes()
+        .into()
 }
 
 fn claim_mac(key: &[u8], realm: &str, user: &str, block: &[u8], timestamp: &str) -> Hmac<Sha256> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| <Hmac<Sha256> as Mac>::new_from_slice(&[0]).expect("HMAC takes any key"));
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| {
+        <Hmac<Sha256> as Mac>::new_from_slice(&[0]).expect("HMAC takes any key")
+    });
     mac.update(realm.as_bytes());
     mac.update(user.as_bytes());
     mac.update(block);
@@ -213,7 +219,9 @@ pub fn verify_claim(
     timestamp: &str,
     signature: &[u8],
 ) -> bool {
-    claim_mac(key, realm, user, secret_block, timestamp).verify_slice(signature).is_ok()
+    claim_mac(key, realm, user, secret_block, timestamp)
+        .verify_slice(signature)
+        .is_ok()
 }
 
 /// SECRET_HASH = base64(HMAC-SHA256(client secret, username || client id)) (PROTOCOL.md section 3).

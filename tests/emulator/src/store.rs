@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
 use num_bigint::BigUint;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
@@ -32,6 +32,9 @@ pub struct Store {
     /// Sign-in events (origin_jti) and whether they were revoked.
     #[serde(default)]
     pub origins: HashMap<String, Origin>,
+    /// The RS256 key, so tokens stay valid across restarts with `--state`.
+    #[serde(default)]
+    pub signing_key: Option<crate::jwt::KeyMaterial>,
     /// Pending challenges by Session.
     #[serde(skip)]
     pub sessions: HashMap<String, Session>,
@@ -121,7 +124,9 @@ impl AppClient {
     /// Whether a flow (e.g. `ALLOW_USER_PASSWORD_AUTH`) is enabled; legacy names count too.
     pub fn allows(&self, flow: &str) -> bool {
         let legacy = flow.trim_start_matches("ALLOW_");
-        self.explicit_auth_flows.iter().any(|f| f == flow || f == legacy)
+        self.explicit_auth_flows
+            .iter()
+            .any(|f| f == flow || f == legacy)
     }
 }
 
@@ -234,7 +239,7 @@ impl Device {
     pub fn to_json(&self) -> Value {
         let mut attributes = vec![serde_json::json!({
             "Name": "device_status",
-            "Value": if self.remembered { "valid" } else { "valid" },
+            "Value": "valid",
         })];
         attributes.push(serde_json::json!({
             "Name": "dev:device_remembered_status",
@@ -384,16 +389,16 @@ pub struct SmsMessage {
 impl Store {
     /// A pool or `ResourceNotFoundException`.
     pub fn pool(&self, pool_id: &str) -> ApiResult<&Pool> {
-        self.pools
-            .get(pool_id)
-            .ok_or_else(|| ApiError::resource_not_found(format!("User pool {pool_id} does not exist.")))
+        self.pools.get(pool_id).ok_or_else(|| {
+            ApiError::resource_not_found(format!("User pool {pool_id} does not exist."))
+        })
     }
 
     /// A pool, mutable.
     pub fn pool_mut(&mut self, pool_id: &str) -> ApiResult<&mut Pool> {
-        self.pools
-            .get_mut(pool_id)
-            .ok_or_else(|| ApiError::resource_not_found(format!("User pool {pool_id} does not exist.")))
+        self.pools.get_mut(pool_id).ok_or_else(|| {
+            ApiError::resource_not_found(format!("User pool {pool_id} does not exist."))
+        })
     }
 
     /// The pool that owns an app client, or `ResourceNotFoundException`.
@@ -401,7 +406,11 @@ impl Store {
         self.pools
             .values()
             .find(|p| p.clients.contains_key(client_id))
-            .ok_or_else(|| ApiError::resource_not_found(format!("User pool client {client_id} does not exist.")))
+            .ok_or_else(|| {
+                ApiError::resource_not_found(format!(
+                    "User pool client {client_id} does not exist."
+                ))
+            })
     }
 
     /// Drops expired challenge sessions.
@@ -410,7 +419,8 @@ impl Store {
         self.sessions.retain(|_, s| s.created >= cutoff);
         let sessions = &self.sessions;
         self.secret_blocks.retain(|_, id| sessions.contains_key(id));
-        self.pending_device_auth.retain(|_, id| sessions.contains_key(id));
+        self.pending_device_auth
+            .retain(|_, id| sessions.contains_key(id));
     }
 }
 
@@ -427,9 +437,9 @@ impl Pool {
 
     /// An app client or `ResourceNotFoundException`.
     pub fn client(&self, client_id: &str) -> ApiResult<&AppClient> {
-        self.clients
-            .get(client_id)
-            .ok_or_else(|| ApiError::resource_not_found(format!("User pool client {client_id} does not exist.")))
+        self.clients.get(client_id).ok_or_else(|| {
+            ApiError::resource_not_found(format!("User pool client {client_id} does not exist."))
+        })
     }
 
     /// Finds a user by what they typed: username, or e-mail/phone when those sign in
@@ -439,15 +449,28 @@ impl Pool {
             return Some(user);
         }
         let lower = typed.to_lowercase();
-        if let Some(user) = self.users.values().find(|u| u.username.to_lowercase() == lower) {
+        if let Some(user) = self
+            .users
+            .values()
+            .find(|u| u.username.to_lowercase() == lower)
+        {
             return Some(user);
         }
-        for attribute in self.username_attributes.iter().chain(self.alias_attributes.iter()) {
+        for attribute in self
+            .username_attributes
+            .iter()
+            .chain(self.alias_attributes.iter())
+        {
             let is_alias = !self.username_attributes.contains(attribute);
             let verified_name = format!("{attribute}_verified");
             let found = self.users.values().find(|u| {
-                u.attributes.get(attribute).is_some_and(|v| v.eq_ignore_ascii_case(typed))
-                    && (!is_alias || u.attributes.get(&verified_name).is_some_and(|v| v == "true"))
+                u.attributes
+                    .get(attribute)
+                    .is_some_and(|v| v.eq_ignore_ascii_case(typed))
+                    && (!is_alias
+                        || u.attributes
+                            .get(&verified_name)
+                            .is_some_and(|v| v == "true"))
             });
             if found.is_some() {
                 return found;

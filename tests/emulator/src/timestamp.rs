@@ -3,8 +3,9 @@
 //! never a locale, and parsed strictly: a zero-padded day or a localised name is refused.
 
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
@@ -62,7 +63,11 @@ pub fn parse(text: &str) -> Option<i64> {
     };
     let weekday = WEEKDAYS.iter().position(|w| w == weekday)?;
     let month = MONTHS.iter().position(|m| m == month)? as u32 + 1;
-    if day.is_empty() || day.len() > 2 || day.starts_with('0') || !day.bytes().all(|b| b.is_ascii_digit()) {
+    if day.is_empty()
+        || day.len() > 2
+        || day.starts_with('0')
+        || !day.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let day: u32 = day.parse().ok()?;

@@ -56,8 +56,12 @@ pub fn code(secret: &str, epoch_seconds: i64) -> Option<String> {
     mac.update(&counter.to_be_bytes());
     let digest = mac.finalize().into_bytes();
     let offset = (digest[19] & 0x0f) as usize;
-    let value = u32::from_be_bytes([digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]])
-        & 0x7fff_ffff;
+    let value = u32::from_be_bytes([
+        digest[offset],
+        digest[offset + 1],
+        digest[offset + 2],
+        digest[offset + 3],
+    ]) & 0x7fff_ffff;
     Some(format!("{:06}", value % 1_000_000))
 }
 
@@ -78,6 +82,9 @@ mod tests {
         let secret = base32_encode(b"12345678901234567890");
         assert_eq!(code(&secret, 59).as_deref(), Some("287082"));
         assert_eq!(code(&secret, 1_111_111_109).as_deref(), Some("081804"));
-        assert_eq!(base32_decode(&secret).as_deref(), Some(&b"12345678901234567890"[..]));
+        assert_eq!(
+            base32_decode(&secret).as_deref(),
+            Some(&b"12345678901234567890"[..])
+        );
     }
 }

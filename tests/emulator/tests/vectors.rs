@@ -12,11 +12,15 @@ use serde_json::Value;
 
 fn load(name: &str) -> Value {
     let path = format!("{}/../vectors/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).expect("vector file")).expect("vector json")
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("vector file"))
+        .expect("vector json")
 }
 
 fn hex_bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")).collect()
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect()
 }
 
 fn int(hex: &str) -> BigUint {
@@ -29,8 +33,14 @@ fn group_k_and_padded_n() {
     assert_eq!(srp::GROUP.k, int(group["k_hex"].as_str().unwrap()));
     assert_eq!(client::k(), int(group["k_hex"].as_str().unwrap()));
     assert_eq!(srp::GROUP.n, int(group["N_hex"].as_str().unwrap()));
-    assert_eq!(client::pad_hex(&client::n()), group["padhex_N"].as_str().unwrap());
-    assert_eq!(srp::pad(&srp::GROUP.n), hex_bytes(group["padhex_N"].as_str().unwrap()));
+    assert_eq!(
+        client::pad_hex(&client::n()),
+        group["padhex_N"].as_str().unwrap()
+    );
+    assert_eq!(
+        srp::pad(&srp::GROUP.n),
+        hex_bytes(group["padhex_N"].as_str().unwrap())
+    );
 }
 
 #[test]
@@ -54,8 +64,18 @@ fn pad_hex_non_negative_cases() {
             assert_eq!(srp::parse_hex(from), Some(value.clone()), "{}", case["id"]);
         }
         let expected = case["hex"].as_str().unwrap();
-        assert_eq!(srp::pad(&value), hex_bytes(expected), "server pad {}", case["id"]);
-        assert_eq!(client::pad_hex(&value), expected, "client pad {}", case["id"]);
+        assert_eq!(
+            srp::pad(&value),
+            hex_bytes(expected),
+            "server pad {}",
+            case["id"]
+        );
+        assert_eq!(
+            client::pad_hex(&value),
+            expected,
+            "client pad {}",
+            case["id"]
+        );
         checked += 1;
     }
     assert!(checked > 250, "only {checked} cases");
@@ -69,7 +89,10 @@ fn user_srp_u_and_s_cases() {
         let expected = &case["expected"];
         match case["kind"].as_str().unwrap() {
             "u" => {
-                let (a, b) = (int(inputs["A_hex"].as_str().unwrap()), int(inputs["B_hex"].as_str().unwrap()));
+                let (a, b) = (
+                    int(inputs["A_hex"].as_str().unwrap()),
+                    int(inputs["B_hex"].as_str().unwrap()),
+                );
                 let u = int(expected["u_hex"].as_str().unwrap());
                 assert_eq!(srp::scrambler(&a, &b), u);
                 assert_eq!(client::compute_u(&a, &b), u);
@@ -117,15 +140,38 @@ fn android_chain(case: &Value) {
     let password = inputs["password"].as_str().unwrap();
     let block = inputs["secret_block_b64"].as_str().unwrap();
     let stamp = inputs["timestamp"].as_str().unwrap();
-    let key = srp_client.key(pool_name, user, password, inputs["salt_hex"].as_str().unwrap(), inputs["B_hex"].as_str().unwrap());
-    assert_eq!(STANDARD.encode(key), expected["hkdf_key_b64"].as_str().unwrap());
+    let key = srp_client.key(
+        pool_name,
+        user,
+        password,
+        inputs["salt_hex"].as_str().unwrap(),
+        inputs["B_hex"].as_str().unwrap(),
+    );
+    assert_eq!(
+        STANDARD.encode(key),
+        expected["hkdf_key_b64"].as_str().unwrap()
+    );
     let signature = client::signature(&key, pool_name, user, block, stamp);
     assert_eq!(signature, derived["signature_b64"].as_str().unwrap());
     // The server accepts exactly that signature and nothing else.
     let block_bytes = STANDARD.decode(block).unwrap();
     let sig = STANDARD.decode(&signature).unwrap();
-    assert!(srp::verify_claim(&key, pool_name, user, &block_bytes, stamp, &sig));
-    assert!(!srp::verify_claim(&key, pool_name, user, &block_bytes, "Wed Sep 29 06:40:49 UTC 2021", &sig));
+    assert!(srp::verify_claim(
+        &key,
+        pool_name,
+        user,
+        &block_bytes,
+        stamp,
+        &sig
+    ));
+    assert!(!srp::verify_claim(
+        &key,
+        pool_name,
+        user,
+        &block_bytes,
+        "Wed Sep 29 06:40:49 UTC 2021",
+        &sig
+    ));
     let mut message = pool_name.as_bytes().to_vec();
     message.extend_from_slice(user.as_bytes());
     message.extend_from_slice(&block_bytes);
@@ -142,7 +188,13 @@ fn server_key_agrees_with_client_key() {
         let v = srp::verifier(&salt, "KO6fcefgd", "username", "Password123");
         let eph = srp::ServerEphemeral::new(&v);
         let c = client::SrpClient::new();
-        let client_key = c.key("KO6fcefgd", "username", "Password123", &salt.to_str_radix(16), &eph.public_b.to_str_radix(16));
+        let client_key = c.key(
+            "KO6fcefgd",
+            "username",
+            "Password123",
+            &salt.to_str_radix(16),
+            &eph.public_b.to_str_radix(16),
+        );
         assert_eq!(srp::server_key(&c.big_a, &eph, &v).unwrap(), client_key);
     }
 }
@@ -176,8 +228,11 @@ fn timestamps() {
 fn secret_hashes() {
     let vectors = load("secret_hash.json");
     for case in vectors["cases"].as_array().unwrap() {
-        let (id, secret, user) =
-            (case["client_id"].as_str().unwrap(), case["client_secret"].as_str().unwrap(), case["username"].as_str().unwrap());
+        let (id, secret, user) = (
+            case["client_id"].as_str().unwrap(),
+            case["client_secret"].as_str().unwrap(),
+            case["username"].as_str().unwrap(),
+        );
         let expected = case["expected"].as_str().unwrap();
         assert_eq!(srp::secret_hash(secret, user, id), expected);
         assert_eq!(client::secret_hash(secret, user, id), expected);
@@ -197,11 +252,26 @@ fn device_verifiers() {
         );
         let salt = int(inputs["salt_hex"].as_str().unwrap());
         let (verifier, salt_b64) = client::device_verifier(group, key, password, &salt);
-        assert_eq!(verifier, expected["password_verifier_b64"].as_str().unwrap(), "{}", case["id"]);
-        assert_eq!(salt_b64, expected["salt_b64"].as_str().unwrap(), "{}", case["id"]);
+        assert_eq!(
+            verifier,
+            expected["password_verifier_b64"].as_str().unwrap(),
+            "{}",
+            case["id"]
+        );
+        assert_eq!(
+            salt_b64,
+            expected["salt_b64"].as_str().unwrap(),
+            "{}",
+            case["id"]
+        );
         // What ConfirmDevice stores is what the server would derive from the device password.
         let stored = BigUint::from_bytes_be(&STANDARD.decode(&verifier).unwrap());
         let stored_salt = BigUint::from_bytes_be(&STANDARD.decode(&salt_b64).unwrap());
-        assert_eq!(srp::verifier(&stored_salt, group, key, password), stored, "{}", case["id"]);
+        assert_eq!(
+            srp::verifier(&stored_salt, group, key, password),
+            stored,
+            "{}",
+            case["id"]
+        );
     }
 }

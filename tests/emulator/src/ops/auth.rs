@@ -2,7 +2,7 @@
 //! RespondToAuthChallenge (PASSWORD_VERIFIER, SMS_MFA, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE,
 //! MFA_SETUP, NEW_PASSWORD_REQUIRED, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER).
 //!
-//! After the password is proven, [`continue_flow`] decides the next step exactly in this order:
+//! After the password is proven, `continue_flow` decides the next step exactly in this order:
 //! NEW_PASSWORD_REQUIRED; the device check (a DEVICE_KEY that is unknown, forgotten or another
 //! user's is refused); MFA unless a remembered device replaces it (pool setting
 //! ChallengeRequiredOnNewDevice, PROTOCOL.md section 4); DEVICE_SRP_AUTH for a known device;
@@ -26,8 +26,14 @@ use crate::store::{AppClient, Pool, Session, SmsMessage, Stage, Store, User, now
 use crate::{timestamp, totp};
 
 /// Checks SECRET_HASH for clients with a secret (PROTOCOL.md section 3).
-pub fn check_secret_hash(client: &AppClient, username: &str, provided: Option<&str>) -> ApiResult<()> {
-    let Some(secret) = &client.secret else { return Ok(()) };
+pub fn check_secret_hash(
+    client: &AppClient,
+    username: &str,
+    provided: Option<&str>,
+) -> ApiResult<()> {
+    let Some(secret) = &client.secret else {
+        return Ok(());
+    };
     let Some(provided) = provided else {
         return Err(ApiError::not_authorized(format!(
             "Client {} is configured for secret but secret was not received",
@@ -35,7 +41,10 @@ pub fn check_secret_hash(client: &AppClient, username: &str, provided: Option<&s
         )));
     };
     if srp::secret_hash(secret, username, &client.id) != provided {
-        return Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {}", client.id)));
+        return Err(ApiError::not_authorized(format!(
+            "Unable to verify secret hash for client {}",
+            client.id
+        )));
     }
     Ok(())
 }
@@ -45,8 +54,14 @@ fn check_can_sign_in(user: &User) -> ApiResult<()> {
         return Err(ApiError::not_authorized("User is disabled."));
     }
     match user.status.as_str() {
-        "UNCONFIRMED" => Err(ApiError::new("UserNotConfirmedException", "User is not confirmed.")),
-        "RESET_REQUIRED" => Err(ApiError::new("PasswordResetRequiredException", "Password reset required for the user")),
+        "UNCONFIRMED" => Err(ApiError::new(
+            "UserNotConfirmedException",
+            "User is not confirmed.",
+        )),
+        "RESET_REQUIRED" => Err(ApiError::new(
+            "PasswordResetRequiredException",
+            "Password reset required for the user",
+        )),
         _ => Ok(()),
     }
 }
@@ -78,13 +93,16 @@ impl Flow {
 fn open_session(app: &App, store: &mut Store, flow: &Flow, stage: Stage) -> String {
     store.expire_sessions(app.session_ttl());
     let id = random_b64(192);
-    if let Stage::PasswordVerifier { secret_block, .. } | Stage::DevicePasswordVerifier { secret_block, .. } = &stage {
+    if let Stage::PasswordVerifier { secret_block, .. }
+    | Stage::DevicePasswordVerifier { secret_block, .. } = &stage
+    {
         store.secret_blocks.insert(secret_block.clone(), id.clone());
     }
     if let (Stage::DeviceSrpAuth, Some(key)) = (&stage, &flow.device_key) {
-        store
-            .pending_device_auth
-            .insert((flow.pool_id.clone(), flow.username.clone(), key.clone()), id.clone());
+        store.pending_device_auth.insert(
+            (flow.pool_id.clone(), flow.username.clone(), key.clone()),
+            id.clone(),
+        );
     }
     store.sessions.insert(
         id.clone(),
@@ -103,8 +121,17 @@ fn open_session(app: &App, store: &mut Store, flow: &Flow, stage: Stage) -> Stri
 }
 
 /// Removes a session (single use) and checks it is alive, of the right client and challenge.
-fn take_session(app: &App, store: &mut Store, id: &str, client_id: &str, challenge: &str) -> ApiResult<Session> {
-    let session = store.sessions.remove(id).ok_or_else(ApiError::invalid_session)?;
+fn take_session(
+    app: &App,
+    store: &mut Store,
+    id: &str,
+    client_id: &str,
+    challenge: &str,
+) -> ApiResult<Session> {
+    let session = store
+        .sessions
+        .remove(id)
+        .ok_or_else(ApiError::invalid_session)?;
     store.secret_blocks.retain(|_, s| s != id);
     store.pending_device_auth.retain(|_, s| s != id);
     if session.created + app.session_ttl() < now() || session.client_id != client_id {
@@ -138,7 +165,8 @@ fn client_of<'s>(store: &'s Store, client_id: &str) -> ApiResult<(&'s Pool, &'s 
 }
 
 fn parse_public_a(hex: &str) -> ApiResult<BigUint> {
-    let a = srp::parse_hex(hex).ok_or_else(|| ApiError::invalid_parameter("SRP_A is not a valid hex number"))?;
+    let a = srp::parse_hex(hex)
+        .ok_or_else(|| ApiError::invalid_parameter("SRP_A is not a valid hex number"))?;
     if (&a % &GROUP.n).is_zero() {
         return Err(ApiError::not_authorized("Incorrect username or password."));
     }
@@ -146,14 +174,18 @@ fn parse_public_a(hex: &str) -> ApiResult<BigUint> {
 }
 
 fn decode_b64(text: &str) -> Option<Vec<u8>> {
-    STANDARD.decode(text).or_else(|_| URL_SAFE.decode(text)).ok()
+    STANDARD
+        .decode(text)
+        .or_else(|_| URL_SAFE.decode(text))
+        .ok()
 }
 
 /// Checks TIMESTAMP: the exact format (else InvalidParameterException) and within the
 /// tolerance of the server clock (else NotAuthorizedException).
 fn check_timestamp(app: &App, text: &str) -> ApiResult<()> {
-    let at = timestamp::parse(text)
-        .ok_or_else(|| ApiError::invalid_parameter(format!("TIMESTAMP format is invalid: {text}")))?;
+    let at = timestamp::parse(text).ok_or_else(|| {
+        ApiError::invalid_parameter(format!("TIMESTAMP format is invalid: {text}"))
+    })?;
     if (at as f64 - now()).abs() > app.config.timestamp_tolerance.as_secs_f64() {
         return Err(ApiError::incorrect_password());
     }
@@ -175,11 +207,17 @@ pub fn initiate_auth(app: &App, req: Req<'_>) -> ApiResult<Value> {
             let mut store = app.store();
             let client = client_of(&store, client_id)?.1.clone();
             if !client.allows("ALLOW_REFRESH_TOKEN_AUTH") {
-                return Err(ApiError::invalid_parameter("Refresh Token auth flow is not enabled for this client."));
+                return Err(ApiError::invalid_parameter(
+                    "Refresh Token auth flow is not enabled for this client.",
+                ));
             }
             if client.secret.is_some() {
                 // The hash is over the user's internal name (or sub), which only the token knows.
-                let username = store.refresh_tokens.get(token).map(|r| r.username.clone()).unwrap_or_default();
+                let username = store
+                    .refresh_tokens
+                    .get(token)
+                    .map(|r| r.username.clone())
+                    .unwrap_or_default();
                 let sub = store
                     .pool_of_client(client_id)
                     .ok()
@@ -187,27 +225,41 @@ pub fn initiate_auth(app: &App, req: Req<'_>) -> ApiResult<Value> {
                     .map(|u| u.sub().to_owned())
                     .unwrap_or_default();
                 let given = params.get("SECRET_HASH").map(String::as_str);
-                check_secret_hash(&client, &username, given).or_else(|e| {
-                    check_secret_hash(&client, &sub, given).map_err(|_| e)
-                })?;
+                check_secret_hash(&client, &username, given)
+                    .or_else(|e| check_secret_hash(&client, &sub, given).map_err(|_| e))?;
             }
-            refresh(app, &mut store, &client, token, params.get("DEVICE_KEY").map(String::as_str), false)
+            refresh(
+                app,
+                &mut store,
+                &client,
+                token,
+                params.get("DEVICE_KEY").map(String::as_str),
+                false,
+            )
         }
-        "CUSTOM_AUTH" => Err(ApiError::invalid_parameter("Custom auth lambda trigger is not configured for the user pool.")),
+        "CUSTOM_AUTH" => Err(ApiError::invalid_parameter(
+            "Custom auth lambda trigger is not configured for the user pool.",
+        )),
         other => Err(ApiError::invalid_parameter(format!(
             "1 validation error detected: Value '{other}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH]"
         ))),
     }
 }
 
-fn user_srp_auth(app: &App, client_id: &str, params: &BTreeMap<String, String>) -> ApiResult<Value> {
+fn user_srp_auth(
+    app: &App,
+    client_id: &str,
+    params: &BTreeMap<String, String>,
+) -> ApiResult<Value> {
     let typed = param(params, "USERNAME")?;
     let client_a = parse_public_a(param(params, "SRP_A")?)?;
     let (flow, salt_hex, verifier_hex) = {
         let store = app.store();
         let (pool, client) = client_of(&store, client_id)?;
         if !client.allows("ALLOW_USER_SRP_AUTH") {
-            return Err(ApiError::invalid_parameter("USER_SRP_AUTH is not enabled for the client."));
+            return Err(ApiError::invalid_parameter(
+                "USER_SRP_AUTH is not enabled for the client.",
+            ));
         }
         check_secret_hash(client, typed, params.get("SECRET_HASH").map(String::as_str))?;
         let user = pool.find_user(typed).ok_or_else(ApiError::user_not_found)?;
@@ -232,7 +284,11 @@ fn user_srp_auth(app: &App, client_id: &str, params: &BTreeMap<String, String>) 
         app,
         &mut store,
         &flow,
-        Stage::PasswordVerifier { ephemeral, client_a, secret_block: secret_block.clone() },
+        Stage::PasswordVerifier {
+            ephemeral,
+            client_a,
+            secret_block: secret_block.clone(),
+        },
     );
     Ok(json!({
         "ChallengeName": "PASSWORD_VERIFIER",
@@ -247,7 +303,12 @@ fn user_srp_auth(app: &App, client_id: &str, params: &BTreeMap<String, String>) 
     }))
 }
 
-fn user_password_auth(app: &App, client_id: &str, params: &BTreeMap<String, String>, admin: bool) -> ApiResult<Value> {
+fn user_password_auth(
+    app: &App,
+    client_id: &str,
+    params: &BTreeMap<String, String>,
+    admin: bool,
+) -> ApiResult<Value> {
     let typed = param(params, "USERNAME")?;
     let password = param(params, "PASSWORD")?;
     let (flow, user, pool_name) = {
@@ -259,7 +320,9 @@ fn user_password_auth(app: &App, client_id: &str, params: &BTreeMap<String, Stri
             client.allows("ALLOW_USER_PASSWORD_AUTH")
         };
         if !allowed {
-            return Err(ApiError::invalid_parameter("USER_PASSWORD_AUTH flow not enabled for this client"));
+            return Err(ApiError::invalid_parameter(
+                "USER_PASSWORD_AUTH flow not enabled for this client",
+            ));
         }
         check_secret_hash(client, typed, params.get("SECRET_HASH").map(String::as_str))?;
         let user = pool.find_user(typed).ok_or_else(ApiError::user_not_found)?;
@@ -291,7 +354,11 @@ pub fn respond_to_auth_challenge(app: &App, req: Req<'_>) -> ApiResult<Value> {
         "PASSWORD_VERIFIER" => verifier_step(app, client_id, session_id, &responses, false),
         "DEVICE_PASSWORD_VERIFIER" => verifier_step(app, client_id, session_id, &responses, true),
         "DEVICE_SRP_AUTH" => device_srp_auth(app, client_id, session_id, &responses),
-        "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "SELECT_MFA_TYPE" | "MFA_SETUP" | "NEW_PASSWORD_REQUIRED" => {
+        "SMS_MFA"
+        | "SOFTWARE_TOKEN_MFA"
+        | "SELECT_MFA_TYPE"
+        | "MFA_SETUP"
+        | "NEW_PASSWORD_REQUIRED" => {
             let session_id = session_id.ok_or_else(|| ApiError::missing("session"))?;
             session_step(app, client_id, challenge, session_id, &responses)
         }
@@ -309,50 +376,93 @@ fn verifier_step(
     responses: &BTreeMap<String, String>,
     device: bool,
 ) -> ApiResult<Value> {
-    let challenge = if device { "DEVICE_PASSWORD_VERIFIER" } else { "PASSWORD_VERIFIER" };
+    let challenge = if device {
+        "DEVICE_PASSWORD_VERIFIER"
+    } else {
+        "PASSWORD_VERIFIER"
+    };
     let username = param(responses, "USERNAME")?;
     let block = param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
     let signature = param(responses, "PASSWORD_CLAIM_SIGNATURE")?;
     let timestamp = param(responses, "TIMESTAMP")?;
-    let answered_device_key = if device { Some(param(responses, "DEVICE_KEY")?) } else { None };
+    let answered_device_key = if device {
+        Some(param(responses, "DEVICE_KEY")?)
+    } else {
+        None
+    };
     let (session, realm, user_id, verifier_hex) = {
         let mut store = app.store();
         store.expire_sessions(app.session_ttl());
         // Session may be absent (or stale) on the verifier steps: the SECRET_BLOCK names the state.
         let id = match session_id.filter(|s| store.sessions.contains_key(*s)) {
             Some(s) => s.to_owned(),
-            None => store.secret_blocks.get(block).cloned().ok_or_else(ApiError::invalid_session)?,
+            None => store
+                .secret_blocks
+                .get(block)
+                .cloned()
+                .ok_or_else(ApiError::invalid_session)?,
         };
         let session = take_session(app, &mut store, &id, client_id, challenge)?;
         let (pool, client) = client_of(&store, client_id)?;
         check_username(pool, &session, username)?;
-        check_secret_hash(client, &session.username, responses.get("SECRET_HASH").map(String::as_str))?;
+        check_secret_hash(
+            client,
+            &session.username,
+            responses.get("SECRET_HASH").map(String::as_str),
+        )?;
         let (realm, user_id, verifier_hex) = match &session.stage {
             Stage::PasswordVerifier { secret_block, .. } if secret_block == block => {
-                let user = pool.users.get(&session.username).ok_or_else(ApiError::user_not_found)?;
-                (pool.srp_pool_name().to_owned(), user.username.clone(), user.verifier_hex.clone())
+                let user = pool
+                    .users
+                    .get(&session.username)
+                    .ok_or_else(ApiError::user_not_found)?;
+                (
+                    pool.srp_pool_name().to_owned(),
+                    user.username.clone(),
+                    user.verifier_hex.clone(),
+                )
             }
-            Stage::DevicePasswordVerifier { secret_block, device_key, .. } if secret_block == block => {
+            Stage::DevicePasswordVerifier {
+                secret_block,
+                device_key,
+                ..
+            } if secret_block == block => {
                 if answered_device_key != Some(device_key.as_str()) {
                     return Err(ApiError::incorrect_password());
                 }
-                let device = pool.devices.get(device_key).ok_or_else(ApiError::device_not_found)?;
-                (device.group_key.clone(), device.key.clone(), device.verifier_hex.clone())
+                let device = pool
+                    .devices
+                    .get(device_key)
+                    .ok_or_else(ApiError::device_not_found)?;
+                (
+                    device.group_key.clone(),
+                    device.key.clone(),
+                    device.verifier_hex.clone(),
+                )
             }
             _ => return Err(ApiError::invalid_session()),
         };
         (session, realm, user_id, verifier_hex)
     };
     check_timestamp(app, timestamp)?;
-    let (Stage::PasswordVerifier { ephemeral, client_a, .. } | Stage::DevicePasswordVerifier { ephemeral, client_a, .. }) =
-        &session.stage
+    let (Stage::PasswordVerifier {
+        ephemeral,
+        client_a,
+        ..
+    }
+    | Stage::DevicePasswordVerifier {
+        ephemeral,
+        client_a,
+        ..
+    }) = &session.stage
     else {
         return Err(ApiError::invalid_session());
     };
     let block_bytes = decode_b64(block).ok_or_else(ApiError::invalid_session)?;
     let signature = decode_b64(signature).ok_or_else(ApiError::incorrect_password)?;
     let v = srp::parse_hex(&verifier_hex).ok_or_else(ApiError::incorrect_password)?;
-    let key = srp::server_key(client_a, ephemeral, &v).map_err(|_| ApiError::incorrect_password())?;
+    let key =
+        srp::server_key(client_a, ephemeral, &v).map_err(|_| ApiError::incorrect_password())?;
     if !srp::verify_claim(&key, &realm, &user_id, &block_bytes, timestamp, &signature) {
         tracing::info!(challenge, user = %session.username, "claim signature rejected");
         return Err(ApiError::incorrect_password());
@@ -364,7 +474,12 @@ fn verifier_step(
         return issue_for_sign_in(
             app,
             &mut store,
-            Grant { pool_id: &flow.pool_id, client_id: &flow.client_id, username: &flow.username, device_key: flow.device_key.clone() },
+            Grant {
+                pool_id: &flow.pool_id,
+                client_id: &flow.client_id,
+                username: &flow.username,
+                device_key: flow.device_key.clone(),
+            },
         );
     }
     if let Some(key) = responses.get("DEVICE_KEY") {
@@ -387,18 +502,32 @@ fn device_srp_auth(
         let mut store = app.store();
         store.expire_sessions(app.session_ttl());
         let (pool, _) = client_of(&store, client_id)?;
-        let internal = pool.resolve_username(username).unwrap_or_else(|| username.to_owned());
+        let internal = pool
+            .resolve_username(username)
+            .unwrap_or_else(|| username.to_owned());
         let key = (pool.id.clone(), internal, device_key.to_owned());
         // Session may be absent: the pending device step is found by user and device.
         let id = match session_id.filter(|s| store.sessions.contains_key(*s)) {
             Some(s) => s.to_owned(),
-            None => store.pending_device_auth.get(&key).cloned().ok_or_else(ApiError::invalid_session)?,
+            None => store
+                .pending_device_auth
+                .get(&key)
+                .cloned()
+                .ok_or_else(ApiError::invalid_session)?,
         };
         let session = take_session(app, &mut store, &id, client_id, "DEVICE_SRP_AUTH")?;
         let (pool, client) = client_of(&store, client_id)?;
         check_username(pool, &session, username)?;
-        check_secret_hash(client, &session.username, responses.get("SECRET_HASH").map(String::as_str))?;
-        let device = pool.devices.get(device_key).filter(|d| d.confirmed).ok_or_else(ApiError::device_not_found)?;
+        check_secret_hash(
+            client,
+            &session.username,
+            responses.get("SECRET_HASH").map(String::as_str),
+        )?;
+        let device = pool
+            .devices
+            .get(device_key)
+            .filter(|d| d.confirmed)
+            .ok_or_else(ApiError::device_not_found)?;
         if device.username != session.username {
             return Err(ApiError::not_authorized("Invalid device key given."));
         }
@@ -449,7 +578,11 @@ fn session_step(
     {
         let (pool, client) = client_of(&store, client_id)?;
         check_username(pool, &session, username)?;
-        check_secret_hash(client, &session.username, responses.get("SECRET_HASH").map(String::as_str))?;
+        check_secret_hash(
+            client,
+            &session.username,
+            responses.get("SECRET_HASH").map(String::as_str),
+        )?;
     }
     let mut flow = Flow::from_session(&session);
     if let Some(key) = responses.get("DEVICE_KEY") {
@@ -457,7 +590,9 @@ fn session_step(
     }
     // A wrong code leaves the session usable for another try, as Cognito does.
     let retry = |store: &mut Store, e: ApiError| {
-        store.sessions.insert(session_id.to_owned(), session.clone());
+        store
+            .sessions
+            .insert(session_id.to_owned(), session.clone());
         Err(e)
     };
     match &session.stage {
@@ -486,14 +621,26 @@ fn session_step(
             let stage = match answer {
                 "SMS_MFA" => return sms_challenge(app, &mut store, &flow),
                 "SOFTWARE_TOKEN_MFA" => Stage::SoftwareTokenMfa,
-                _ => return retry(&mut store, ApiError::invalid_parameter("ANSWER must be SMS_MFA or SOFTWARE_TOKEN_MFA")),
+                _ => {
+                    return retry(
+                        &mut store,
+                        ApiError::invalid_parameter("ANSWER must be SMS_MFA or SOFTWARE_TOKEN_MFA"),
+                    );
+                }
             };
             let id = open_session(app, &mut store, &flow, stage);
-            return Ok(json!({ "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": id, "ChallengeParameters": {} }));
+            return Ok(
+                json!({ "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": id, "ChallengeParameters": {} }),
+            );
         }
         Stage::MfaSetup { verified } => {
             if !verified {
-                return retry(&mut store, ApiError::invalid_parameter("Software token MFA has not been verified for this session."));
+                return retry(
+                    &mut store,
+                    ApiError::invalid_parameter(
+                        "Software token MFA has not been verified for this session.",
+                    ),
+                );
             }
             flow.mfa_done = true;
         }
@@ -504,7 +651,10 @@ fn session_step(
                 return retry(&mut store, e);
             }
             let pool_name = pool.srp_pool_name().to_owned();
-            let user = pool.users.get_mut(&flow.username).ok_or_else(ApiError::user_not_found)?;
+            let user = pool
+                .users
+                .get_mut(&flow.username)
+                .ok_or_else(ApiError::user_not_found)?;
             set_password(&pool_name, user, password);
             user.status = "CONFIRMED".into();
             for (name, value) in responses {
@@ -553,18 +703,24 @@ fn mfa_stage(pool: &Pool, user: &User) -> Option<Stage> {
     let totp = pool.software_token_mfa && user.totp_enabled && user.totp_secret.is_some();
     let chosen = match (sms, totp) {
         (true, true) => match user.preferred_mfa() {
-            Some("SMS_MFA") => Some(Stage::SmsMfa { code: String::new() }),
+            Some("SMS_MFA") => Some(Stage::SmsMfa {
+                code: String::new(),
+            }),
             Some("SOFTWARE_TOKEN_MFA") => Some(Stage::SoftwareTokenMfa),
             _ => Some(Stage::SelectMfaType),
         },
-        (true, false) => Some(Stage::SmsMfa { code: String::new() }),
+        (true, false) => Some(Stage::SmsMfa {
+            code: String::new(),
+        }),
         (false, true) => Some(Stage::SoftwareTokenMfa),
         (false, false) => None,
     };
     match pool.mfa_configuration.as_str() {
         "ON" => chosen.or_else(|| {
             if pool.sms_mfa && phone {
-                Some(Stage::SmsMfa { code: String::new() })
+                Some(Stage::SmsMfa {
+                    code: String::new(),
+                })
             } else if pool.software_token_mfa {
                 Some(Stage::MfaSetup { verified: false })
             } else {
@@ -579,7 +735,10 @@ fn mfa_stage(pool: &Pool, user: &User) -> Option<Stage> {
 /// What comes after the password: see the module docs.
 fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Value> {
     let pool = store.pool(&flow.pool_id)?;
-    let user = pool.users.get(&flow.username).ok_or_else(ApiError::user_not_found)?;
+    let user = pool
+        .users
+        .get(&flow.username)
+        .ok_or_else(ApiError::user_not_found)?;
     if user.status == "FORCE_CHANGE_PASSWORD" {
         let mut attributes = user.attributes.clone();
         attributes.remove("sub");
@@ -589,11 +748,17 @@ fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Valu
             "userAttributes": serde_json::to_string(&attributes).unwrap_or_default(),
         });
         let id = open_session(app, store, &flow, Stage::NewPasswordRequired);
-        return Ok(json!({ "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": id, "ChallengeParameters": params }));
+        return Ok(
+            json!({ "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": id, "ChallengeParameters": params }),
+        );
     }
     let mut remembered = false;
     if let (Some(config), Some(key)) = (&pool.device_configuration, &flow.device_key) {
-        let device = pool.devices.get(key).filter(|d| d.confirmed).ok_or_else(ApiError::device_not_found)?;
+        let device = pool
+            .devices
+            .get(key)
+            .filter(|d| d.confirmed)
+            .ok_or_else(ApiError::device_not_found)?;
         if device.username != flow.username {
             return Err(ApiError::not_authorized("Invalid device key given."));
         }
@@ -608,12 +773,18 @@ fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Valu
             Some(stage) => {
                 let name = stage.name();
                 let params = match &stage {
-                    Stage::SelectMfaType => json!({ "MFAS_CAN_CHOOSE": "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]" }),
-                    Stage::MfaSetup { .. } => json!({ "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]" }),
+                    Stage::SelectMfaType => {
+                        json!({ "MFAS_CAN_CHOOSE": "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]" })
+                    }
+                    Stage::MfaSetup { .. } => {
+                        json!({ "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]" })
+                    }
                     _ => json!({}),
                 };
                 let id = open_session(app, store, &flow, stage);
-                return Ok(json!({ "ChallengeName": name, "Session": id, "ChallengeParameters": params }));
+                return Ok(
+                    json!({ "ChallengeName": name, "Session": id, "ChallengeParameters": params }),
+                );
             }
             None => {}
         }
@@ -630,14 +801,22 @@ fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Valu
     issue_for_sign_in(
         app,
         store,
-        Grant { pool_id: &flow.pool_id, client_id: &flow.client_id, username: &flow.username, device_key: None },
+        Grant {
+            pool_id: &flow.pool_id,
+            client_id: &flow.client_id,
+            username: &flow.username,
+            device_key: None,
+        },
     )
 }
 
 /// Marks the MFA_SETUP session `id` verified (VerifySoftwareToken with a Session); returns the
 /// user it belongs to.
 pub fn mfa_setup_session(store: &mut Store, id: &str, verify: bool) -> ApiResult<(String, String)> {
-    let session = store.sessions.get_mut(id).ok_or_else(ApiError::invalid_session)?;
+    let session = store
+        .sessions
+        .get_mut(id)
+        .ok_or_else(ApiError::invalid_session)?;
     let Stage::MfaSetup { verified } = &mut session.stage else {
         return Err(ApiError::invalid_session());
     };

@@ -13,7 +13,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::srp;
 use crate::store::{Device, Store, now};
 
-fn owned_device<'s>(store: &'s mut Store, pool_id: &str, username: &str, key: &str) -> ApiResult<&'s mut Device> {
+fn owned_device<'s>(
+    store: &'s mut Store,
+    pool_id: &str,
+    username: &str,
+    key: &str,
+) -> ApiResult<&'s mut Device> {
     store
         .pool_mut(pool_id)?
         .devices
@@ -39,7 +44,10 @@ pub fn confirm_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
         .and_then(|c| c.opt_str("PasswordVerifier"))
         .map(|v| decode_number(v, "PasswordVerifier"))
         .transpose()?;
-    let salt = config.and_then(|c| c.opt_str("Salt")).map(|s| decode_number(s, "Salt")).transpose()?;
+    let salt = config
+        .and_then(|c| c.opt_str("Salt"))
+        .map(|s| decode_number(s, "Salt"))
+        .transpose()?;
     let mut store = app.store();
     let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
     let prompt = store
@@ -47,7 +55,9 @@ pub fn confirm_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
         .device_configuration
         .as_ref()
         .map(|c| c.device_only_remembered_on_user_prompt)
-        .ok_or_else(|| ApiError::invalid_parameter("Device tracking is not enabled for this user pool."))?;
+        .ok_or_else(|| {
+            ApiError::invalid_parameter("Device tracking is not enabled for this user pool.")
+        })?;
     let device = owned_device(&mut store, &pool_id, &username, key)?;
     device.salt_hex = salt.map(|s| srp::to_hex(&s)).unwrap_or_default();
     device.verifier_hex = verifier.map(|v| srp::to_hex(&v)).unwrap_or_default();
@@ -81,7 +91,11 @@ pub fn update_device_status(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let mut store = app.store();
     let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
     let device = owned_device(&mut store, &pool_id, &username, key).and_then(|d| {
-        if d.confirmed { Ok(d) } else { Err(ApiError::device_not_found()) }
+        if d.confirmed {
+            Ok(d)
+        } else {
+            Err(ApiError::device_not_found())
+        }
     })?;
     set_status(device, req.opt_str("DeviceRememberedStatus"))
 }
@@ -101,7 +115,11 @@ fn list(store: &Store, pool_id: &str, username: &str, req: Req<'_>) -> ApiResult
         .filter(|d| d.username == username && d.confirmed)
         .filter(|d| start.is_none_or(|s| d.key.as_str() >= s))
         .collect();
-    let page: Vec<Value> = devices.iter().take(limit as usize).map(|d| d.to_json()).collect();
+    let page: Vec<Value> = devices
+        .iter()
+        .take(limit as usize)
+        .map(|d| d.to_json())
+        .collect();
     let mut out = json!({ "Devices": page });
     if let Some(next) = devices.get(limit as usize) {
         out["PaginationToken"] = json!(next.key);
@@ -147,7 +165,9 @@ pub fn forget_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
 
 fn admin_user(store: &Store, req: Req<'_>) -> ApiResult<(String, String)> {
     let pool = store.pool(req.str("UserPoolId")?)?;
-    let username = pool.resolve_username(req.str("Username")?).ok_or_else(ApiError::user_not_found)?;
+    let username = pool
+        .resolve_username(req.str("Username")?)
+        .ok_or_else(ApiError::user_not_found)?;
     Ok((pool.id.clone(), username))
 }
 
@@ -179,5 +199,8 @@ pub fn admin_update_device_status(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let key = req.str("DeviceKey")?;
     let mut store = app.store();
     let (pool_id, username) = admin_user(&store, req)?;
-    set_status(owned_device(&mut store, &pool_id, &username, key)?, req.opt_str("DeviceRememberedStatus"))
+    set_status(
+        owned_device(&mut store, &pool_id, &username, key)?,
+        req.opt_str("DeviceRememberedStatus"),
+    )
 }

@@ -12,18 +12,29 @@ use crate::store::{Store, User, now};
 use crate::totp;
 
 /// The user named by AccessToken or (during MFA_SETUP) Session: (pool id, username, session).
-fn subject(app: &App, store: &mut Store, req: Req<'_>, verify: bool) -> ApiResult<(String, String, Option<String>)> {
+fn subject(
+    app: &App,
+    store: &mut Store,
+    req: Req<'_>,
+    verify: bool,
+) -> ApiResult<(String, String, Option<String>)> {
     if let Some(token) = req.opt_str("AccessToken") {
         let (pool_id, username, _) = authenticate(app, store, token)?;
         return Ok((pool_id, username, None));
     }
-    let session = req.opt_str("Session").ok_or_else(|| ApiError::missing("accessToken"))?;
+    let session = req
+        .opt_str("Session")
+        .ok_or_else(|| ApiError::missing("accessToken"))?;
     let (pool_id, username) = mfa_setup_session(store, session, verify)?;
     Ok((pool_id, username, Some(session.to_owned())))
 }
 
 fn user_mut<'s>(store: &'s mut Store, pool_id: &str, username: &str) -> ApiResult<&'s mut User> {
-    store.pool_mut(pool_id)?.users.get_mut(username).ok_or_else(ApiError::user_not_found)
+    store
+        .pool_mut(pool_id)?
+        .users
+        .get_mut(username)
+        .ok_or_else(ApiError::user_not_found)
 }
 
 /// AssociateSoftwareToken: a new TOTP secret, pending until VerifySoftwareToken.
@@ -46,10 +57,15 @@ pub fn verify_software_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let (pool_id, username, session) = subject(app, &mut store, req, false)?;
     let user = user_mut(&mut store, &pool_id, &username)?;
     let Some(secret) = user.pending_totp_secret.clone() else {
-        return Err(ApiError::invalid_parameter("User has not associated a software token."));
+        return Err(ApiError::invalid_parameter(
+            "User has not associated a software token.",
+        ));
     };
     if !totp::verify(&secret, code, now() as i64) {
-        return Err(ApiError::new("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA"));
+        return Err(ApiError::new(
+            "EnableSoftwareTokenMFAException",
+            "Code mismatch and fail enable Software Token MFA",
+        ));
     }
     user.totp_secret = Some(secret);
     user.pending_totp_secret = None;
@@ -75,11 +91,14 @@ fn apply_preferences(user: &mut User, req: Req<'_>) -> ApiResult<()> {
         && totp.opt_bool("Enabled") == Some(true)
         && user.totp_secret.is_none()
     {
-        return Err(ApiError::invalid_parameter("User has not verified software token mfa"));
+        return Err(ApiError::invalid_parameter(
+            "User has not verified software token mfa",
+        ));
     }
     if let Some(sms) = sms {
         user.sms_mfa_enabled = sms.opt_bool("Enabled").unwrap_or(false);
-        user.sms_mfa_preferred = sms.opt_bool("PreferredMfa").unwrap_or(false) && user.sms_mfa_enabled;
+        user.sms_mfa_preferred =
+            sms.opt_bool("PreferredMfa").unwrap_or(false) && user.sms_mfa_enabled;
         if user.sms_mfa_preferred {
             user.totp_preferred = false;
         }
@@ -107,8 +126,13 @@ pub fn set_user_mfa_preference(app: &App, req: Req<'_>) -> ApiResult<Value> {
 pub fn admin_set_user_mfa_preference(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let mut store = app.store();
     let pool = store.pool_mut(req.str("UserPoolId")?)?;
-    let username = pool.resolve_username(req.str("Username")?).ok_or_else(ApiError::user_not_found)?;
-    let user = pool.users.get_mut(&username).ok_or_else(ApiError::user_not_found)?;
+    let username = pool
+        .resolve_username(req.str("Username")?)
+        .ok_or_else(ApiError::user_not_found)?;
+    let user = pool
+        .users
+        .get_mut(&username)
+        .ok_or_else(ApiError::user_not_found)?;
     apply_preferences(user, req)?;
     Ok(json!({}))
 }

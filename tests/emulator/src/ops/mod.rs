@@ -39,6 +39,7 @@ pub const OPERATIONS: &[&str] = &[
     "InitiateAuth",
     "AdminInitiateAuth",
     "RespondToAuthChallenge",
+    "AdminRespondToAuthChallenge",
     "GetTokensFromRefreshToken",
     "AssociateSoftwareToken",
     "VerifySoftwareToken",
@@ -80,7 +81,9 @@ pub fn dispatch(app: &App, operation: &str, request: &Value) -> ApiResult<Value>
         "SignUp" => users::sign_up(app, req),
         "ConfirmSignUp" => users::confirm_sign_up(app, req),
         "InitiateAuth" | "AdminInitiateAuth" => auth::initiate_auth(app, req),
-        "RespondToAuthChallenge" => auth::respond_to_auth_challenge(app, req),
+        "RespondToAuthChallenge" | "AdminRespondToAuthChallenge" => {
+            auth::respond_to_auth_challenge(app, req)
+        }
         "GetTokensFromRefreshToken" => tokens::get_tokens_from_refresh_token(app, req),
         "AssociateSoftwareToken" => mfa::associate_software_token(app, req),
         "VerifySoftwareToken" => mfa::verify_software_token(app, req),
@@ -111,13 +114,17 @@ pub struct Req<'a>(pub &'a Value);
 
 fn camel(member: &str) -> String {
     let mut chars = member.chars();
-    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 impl<'a> Req<'a> {
     /// A required string member.
     pub fn str(&self, member: &str) -> ApiResult<&'a str> {
-        self.opt_str(member).ok_or_else(|| ApiError::missing(&camel(member)))
+        self.opt_str(member)
+            .ok_or_else(|| ApiError::missing(&camel(member)))
     }
 
     /// An optional string member.
@@ -158,7 +165,11 @@ impl<'a> Req<'a> {
         self.0
             .get(member)
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -170,7 +181,10 @@ impl<'a> Req<'a> {
             .map(|a| {
                 a.iter()
                     .filter_map(|v| {
-                        Some((v.get("Name")?.as_str()?.to_owned(), v.get("Value")?.as_str().unwrap_or("").to_owned()))
+                        Some((
+                            v.get("Name")?.as_str()?.to_owned(),
+                            v.get("Value")?.as_str().unwrap_or("").to_owned(),
+                        ))
                     })
                     .collect()
             })
@@ -180,5 +194,7 @@ impl<'a> Req<'a> {
 
 /// A required parameter of AuthParameters / ChallengeResponses.
 pub fn param<'m>(map: &'m BTreeMap<String, String>, name: &str) -> ApiResult<&'m str> {
-    map.get(name).map(String::as_str).ok_or_else(|| ApiError::missing_parameter(name))
+    map.get(name)
+        .map(String::as_str)
+        .ok_or_else(|| ApiError::missing_parameter(name))
 }

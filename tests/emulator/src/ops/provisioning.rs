@@ -49,10 +49,16 @@ pub fn create_user_pool(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let name = req.str("PoolName")?;
     let mfa = req.opt_str("MfaConfiguration").unwrap_or("OFF");
     validate_mfa(mfa)?;
-    let device_configuration = req.obj("DeviceConfiguration").map(|dc| DeviceConfiguration {
-        challenge_required_on_new_device: dc.opt_bool("ChallengeRequiredOnNewDevice").unwrap_or(false),
-        device_only_remembered_on_user_prompt: dc.opt_bool("DeviceOnlyRememberedOnUserPrompt").unwrap_or(false),
-    });
+    let device_configuration = req
+        .obj("DeviceConfiguration")
+        .map(|dc| DeviceConfiguration {
+            challenge_required_on_new_device: dc
+                .opt_bool("ChallengeRequiredOnNewDevice")
+                .unwrap_or(false),
+            device_only_remembered_on_user_prompt: dc
+                .opt_bool("DeviceOnlyRememberedOnUserPrompt")
+                .unwrap_or(false),
+        });
     let username_attributes = req.strings("UsernameAttributes");
     let alias_attributes = req.strings("AliasAttributes");
     if !username_attributes.is_empty() && !alias_attributes.is_empty() {
@@ -67,8 +73,9 @@ pub fn create_user_pool(app: &App, req: Req<'_>) -> ApiResult<Value> {
             "RequireNumbers": true, "RequireSymbols": true, "TemporaryPasswordValidityDays": 7
         });
     }
-    let password_minimum_length =
-        policies["PasswordPolicy"]["MinimumLength"].as_u64().unwrap_or(8) as usize;
+    let password_minimum_length = policies["PasswordPolicy"]["MinimumLength"]
+        .as_u64()
+        .unwrap_or(8) as usize;
     let region = app.config.region.clone();
     let id = format!("{region}_{}", random_from(ALNUM, 9));
     let software_token_mfa = mfa != "OFF";
@@ -126,7 +133,8 @@ fn mfa_config_json(pool: &Pool) -> Value {
         "SoftwareTokenMfaConfiguration": { "Enabled": pool.software_token_mfa },
     });
     if pool.sms_mfa {
-        out["SmsMfaConfiguration"] = json!({ "SmsAuthenticationMessage": "Your authentication code is {####}. " });
+        out["SmsMfaConfiguration"] =
+            json!({ "SmsAuthenticationMessage": "Your authentication code is {####}. " });
     }
     out
 }
@@ -159,19 +167,26 @@ pub fn get_user_pool_mfa_config(app: &App, req: Req<'_>) -> ApiResult<Value> {
     Ok(mfa_config_json(store.pool(req.str("UserPoolId")?)?))
 }
 
-fn validity_seconds(req: Req<'_>, member: &str, unit_member: &str, default_unit: &str, default: i64) -> i64 {
-    let Some(value) = req.opt_i64(member) else { return default };
+fn validity_seconds(
+    req: Req<'_>,
+    member: &str,
+    unit_member: &str,
+    default_unit: &str,
+    default: i64,
+) -> i64 {
+    let Some(value) = req.opt_i64(member) else {
+        return default;
+    };
     let unit = req
         .obj("TokenValidityUnits")
         .and_then(|u| u.opt_str(unit_member))
         .unwrap_or(default_unit);
-    value
-        * match unit {
-            "seconds" => 1,
-            "minutes" => 60,
-            "hours" => 3600,
-            _ => 86_400,
-        }
+    value.saturating_mul(match unit {
+        "seconds" => 1,
+        "minutes" => 60,
+        "hours" => 3600,
+        _ => 86_400,
+    })
 }
 
 fn client_json(pool: &Pool, client: &AppClient) -> Value {
@@ -197,7 +212,11 @@ pub fn create_user_pool_client(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let name = req.str("ClientName")?;
     let mut flows = req.strings("ExplicitAuthFlows");
     if flows.is_empty() {
-        flows = vec!["ALLOW_USER_SRP_AUTH".into(), "ALLOW_REFRESH_TOKEN_AUTH".into(), "ALLOW_CUSTOM_AUTH".into()];
+        flows = vec![
+            "ALLOW_USER_SRP_AUTH".into(),
+            "ALLOW_REFRESH_TOKEN_AUTH".into(),
+            "ALLOW_CUSTOM_AUTH".into(),
+        ];
     }
     let rotation = req.obj("RefreshTokenRotation");
     let client = AppClient {
@@ -208,11 +227,25 @@ pub fn create_user_pool_client(app: &App, req: Req<'_>) -> ApiResult<Value> {
             .unwrap_or(false)
             .then(|| random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", 51)),
         explicit_auth_flows: flows,
-        access_token_validity: validity_seconds(req, "AccessTokenValidity", "AccessToken", "hours", 3600),
+        access_token_validity: validity_seconds(
+            req,
+            "AccessTokenValidity",
+            "AccessToken",
+            "hours",
+            3600,
+        ),
         id_token_validity: validity_seconds(req, "IdTokenValidity", "IdToken", "hours", 3600),
-        refresh_token_validity: validity_seconds(req, "RefreshTokenValidity", "RefreshToken", "days", 30 * 86_400),
+        refresh_token_validity: validity_seconds(
+            req,
+            "RefreshTokenValidity",
+            "RefreshToken",
+            "days",
+            30 * 86_400,
+        ),
         refresh_token_rotation: rotation.and_then(|r| r.opt_str("Feature")) == Some("ENABLED"),
-        rotation_grace_seconds: rotation.and_then(|r| r.opt_i64("RetryGracePeriodSeconds")).unwrap_or(0),
+        rotation_grace_seconds: rotation
+            .and_then(|r| r.opt_i64("RetryGracePeriodSeconds"))
+            .unwrap_or(0),
         raw: req.0.clone(),
         created: now(),
     };

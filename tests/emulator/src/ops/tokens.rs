@@ -24,7 +24,10 @@ pub struct Grant<'a> {
 /// sign-in came from no known device, a new device is created and returned as NewDeviceMetadata.
 pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiResult<Value> {
     let pool = store.pool_mut(grant.pool_id)?;
-    let user = pool.users.get(grant.username).ok_or_else(ApiError::user_not_found)?;
+    let user = pool
+        .users
+        .get(grant.username)
+        .ok_or_else(ApiError::user_not_found)?;
     let mut device_key = grant.device_key.clone();
     let mut new_device = None;
     if pool.device_configuration.is_some() && device_key.is_none() {
@@ -63,8 +66,23 @@ pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiR
             revoked: false,
         },
     );
-    let mut result = mint(app, store, grant.pool_id, grant.client_id, grant.username, device_key.as_deref(), &origin_jti)?;
-    let refresh = new_refresh_token(store, grant.pool_id, grant.client_id, grant.username, &origin_jti, device_key)?;
+    let mut result = mint(
+        app,
+        store,
+        grant.pool_id,
+        grant.client_id,
+        grant.username,
+        device_key.as_deref(),
+        &origin_jti,
+    )?;
+    let refresh = new_refresh_token(
+        store,
+        grant.pool_id,
+        grant.client_id,
+        grant.username,
+        &origin_jti,
+        device_key,
+    )?;
     result["RefreshToken"] = json!(refresh);
     if let Some(metadata) = new_device {
         result["NewDeviceMetadata"] = metadata;
@@ -80,7 +98,10 @@ fn new_refresh_token(
     origin_jti: &str,
     device_key: Option<String>,
 ) -> ApiResult<String> {
-    let validity = store.pool(pool_id)?.client(client_id)?.refresh_token_validity;
+    let validity = store
+        .pool(pool_id)?
+        .client(client_id)?
+        .refresh_token_validity;
     let token = random_b64(96).replace(['+', '/', '='], "");
     store.refresh_tokens.insert(
         token.clone(),
@@ -109,7 +130,10 @@ fn mint(
 ) -> ApiResult<Value> {
     let pool = store.pool(pool_id)?;
     let client = pool.client(client_id)?;
-    let user = pool.users.get(username).ok_or_else(ApiError::user_not_found)?;
+    let user = pool
+        .users
+        .get(username)
+        .ok_or_else(ApiError::user_not_found)?;
     let iat = now() as i64;
     let iss = format!("{}/{}", app.endpoint(), pool_id);
     let event_id = uuid::Uuid::new_v4().to_string();
@@ -122,7 +146,7 @@ fn mint(
         "token_use": "access",
         "scope": "aws.cognito.signin.user.admin",
         "auth_time": iat,
-        "exp": iat + client.access_token_validity,
+        "exp": iat.saturating_add(client.access_token_validity),
         "iat": iat,
         "jti": uuid::Uuid::new_v4().to_string(),
         "username": username,
@@ -139,7 +163,7 @@ fn mint(
         "event_id": event_id,
         "token_use": "id",
         "auth_time": iat,
-        "exp": iat + client.id_token_validity,
+        "exp": iat.saturating_add(client.id_token_validity),
         "iat": iat,
         "jti": uuid::Uuid::new_v4().to_string(),
     });
@@ -161,21 +185,37 @@ fn mint(
 }
 
 /// The user an access token speaks for: (pool id, internal username, claims).
-pub fn authenticate(app: &App, store: &Store, access_token: &str) -> ApiResult<(String, String, Value)> {
-    let claims = app.key.decode(access_token).ok_or_else(ApiError::invalid_access_token)?;
+pub fn authenticate(
+    app: &App,
+    store: &Store,
+    access_token: &str,
+) -> ApiResult<(String, String, Value)> {
+    let claims = app
+        .key
+        .decode(access_token)
+        .ok_or_else(ApiError::invalid_access_token)?;
     if claims["token_use"] != "access" {
         return Err(ApiError::invalid_access_token());
     }
     if claims["exp"].as_f64().unwrap_or(0.0) < now() {
         return Err(ApiError::not_authorized("Access Token has expired"));
     }
-    let origin = claims["origin_jti"].as_str().and_then(|o| store.origins.get(o));
-    let Some(origin) = origin else { return Err(ApiError::invalid_access_token()) };
+    let origin = claims["origin_jti"]
+        .as_str()
+        .and_then(|o| store.origins.get(o));
+    let Some(origin) = origin else {
+        return Err(ApiError::invalid_access_token());
+    };
     if origin.revoked {
         return Err(ApiError::not_authorized("Access Token has been revoked"));
     }
-    let pool = store.pool(&origin.pool_id).map_err(|_| ApiError::invalid_access_token())?;
-    let user = pool.users.get(&origin.username).ok_or_else(ApiError::user_not_found)?;
+    let pool = store
+        .pool(&origin.pool_id)
+        .map_err(|_| ApiError::invalid_access_token())?;
+    let user = pool
+        .users
+        .get(&origin.username)
+        .ok_or_else(ApiError::user_not_found)?;
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));
     }
@@ -192,7 +232,11 @@ pub fn refresh(
     device_key: Option<&str>,
     rotate: bool,
 ) -> ApiResult<Value> {
-    let record = store.refresh_tokens.get(token).cloned().ok_or_else(ApiError::invalid_refresh_token)?;
+    let record = store
+        .refresh_tokens
+        .get(token)
+        .cloned()
+        .ok_or_else(ApiError::invalid_refresh_token)?;
     if record.client_id != client.id || record.expires < now() {
         return Err(ApiError::invalid_refresh_token());
     }
@@ -201,7 +245,10 @@ pub fn refresh(
     {
         return Err(ApiError::invalid_refresh_token());
     }
-    let origin = store.origins.get(&record.origin_jti).ok_or_else(ApiError::invalid_refresh_token)?;
+    let origin = store
+        .origins
+        .get(&record.origin_jti)
+        .ok_or_else(ApiError::invalid_refresh_token)?;
     if origin.revoked {
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
     }
@@ -209,23 +256,44 @@ pub fn refresh(
     if pool.device_configuration.is_some()
         && let Some(bound) = &record.device_key
     {
-        let confirmed = pool.devices.get(bound).is_some_and(|d| d.confirmed && d.username == record.username);
+        let confirmed = pool
+            .devices
+            .get(bound)
+            .is_some_and(|d| d.confirmed && d.username == record.username);
         if device_key != Some(bound.as_str()) || !confirmed {
             return Err(ApiError::invalid_refresh_token());
         }
     }
-    let user = pool.users.get(&record.username).ok_or_else(ApiError::user_not_found)?;
+    let user = pool
+        .users
+        .get(&record.username)
+        .ok_or_else(ApiError::user_not_found)?;
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));
     }
-    let mut result = mint(app, store, &record.pool_id, &client.id, &record.username, record.device_key.as_deref(), &record.origin_jti)?;
+    let mut result = mint(
+        app,
+        store,
+        &record.pool_id,
+        &client.id,
+        &record.username,
+        record.device_key.as_deref(),
+        &record.origin_jti,
+    )?;
     if rotate {
         if let Some(old) = store.refresh_tokens.get_mut(token)
             && old.rotated_at.is_none()
         {
             old.rotated_at = Some(now());
         }
-        let new = new_refresh_token(store, &record.pool_id, &client.id, &record.username, &record.origin_jti, record.device_key.clone())?;
+        let new = new_refresh_token(
+            store,
+            &record.pool_id,
+            &client.id,
+            &record.username,
+            &record.origin_jti,
+            record.device_key.clone(),
+        )?;
         result["RefreshToken"] = json!(new);
     }
     Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
@@ -240,9 +308,18 @@ pub fn get_tokens_from_refresh_token(app: &App, req: Req<'_>) -> ApiResult<Value
     if let Some(secret) = &client.secret
         && req.opt_str("ClientSecret") != Some(secret.as_str())
     {
-        return Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {client_id}")));
+        return Err(ApiError::not_authorized(format!(
+            "Unable to verify secret hash for client {client_id}"
+        )));
     }
-    let out = refresh(app, &mut store, &client, token, req.opt_str("DeviceKey"), client.refresh_token_rotation)?;
+    let out = refresh(
+        app,
+        &mut store,
+        &client,
+        token,
+        req.opt_str("DeviceKey"),
+        client.refresh_token_rotation,
+    )?;
     Ok(json!({ "AuthenticationResult": out["AuthenticationResult"] }))
 }
 
@@ -250,7 +327,11 @@ pub fn get_tokens_from_refresh_token(app: &App, req: Req<'_>) -> ApiResult<Value
 pub fn get_user(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let store = app.store();
     let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
-    let user = store.pool(&pool_id)?.users.get(&username).ok_or_else(ApiError::user_not_found)?;
+    let user = store
+        .pool(&pool_id)?
+        .users
+        .get(&username)
+        .ok_or_else(ApiError::user_not_found)?;
     let mut out = json!({
         "Username": user.username,
         "UserAttributes": user.attribute_list(),
@@ -282,7 +363,9 @@ pub fn global_sign_out(app: &App, req: Req<'_>) -> ApiResult<Value> {
 pub fn admin_user_global_sign_out(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let mut store = app.store();
     let pool = store.pool(req.str("UserPoolId")?)?;
-    let username = pool.resolve_username(req.str("Username")?).ok_or_else(ApiError::user_not_found)?;
+    let username = pool
+        .resolve_username(req.str("Username")?)
+        .ok_or_else(ApiError::user_not_found)?;
     let pool_id = pool.id.clone();
     sign_out_user(&mut store, &pool_id, &username);
     Ok(json!({}))
@@ -294,14 +377,17 @@ pub fn revoke_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let client_id = req.str("ClientId")?;
     let mut store = app.store();
     let client = store.pool_of_client(client_id)?.client(client_id)?.clone();
-    if client.secret.is_some() {
-        if req.opt_str("ClientSecret") != client.secret.as_deref() {
-            return Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {client_id}")));
-        }
+    if client.secret.is_some() && req.opt_str("ClientSecret") != client.secret.as_deref() {
+        return Err(ApiError::not_authorized(format!(
+            "Unable to verify secret hash for client {client_id}"
+        )));
     }
     let Some(record) = store.refresh_tokens.get(token).cloned() else {
         if app.key.decode(token).is_some() {
-            return Err(ApiError::new("UnsupportedTokenTypeException", "Unsupported token type"));
+            return Err(ApiError::new(
+                "UnsupportedTokenTypeException",
+                "Unsupported token type",
+            ));
         }
         return Err(ApiError::invalid_refresh_token());
     };

@@ -16,7 +16,12 @@ use crate::store::{Pool, SmsMessage, User, now};
 pub fn check_password_policy(pool: &Pool, password: &str) -> ApiResult<()> {
     let policy = &pool.policies["PasswordPolicy"];
     let flag = |name: &str| policy[name].as_bool().unwrap_or(false);
-    let fail = |why: &str| Err(ApiError::new("InvalidPasswordException", format!("Password did not conform with policy: {why}")));
+    let fail = |why: &str| {
+        Err(ApiError::new(
+            "InvalidPasswordException",
+            format!("Password did not conform with policy: {why}"),
+        ))
+    };
     if password.chars().count() < pool.password_minimum_length {
         return fail("Password not long enough");
     }
@@ -29,7 +34,11 @@ pub fn check_password_policy(pool: &Pool, password: &str) -> ApiResult<()> {
     if flag("RequireNumbers") && !password.chars().any(|c| c.is_ascii_digit()) {
         return fail("Password must have numeric characters");
     }
-    if flag("RequireSymbols") && !password.chars().any(|c| c.is_ascii_punctuation() || c == ' ') {
+    if flag("RequireSymbols")
+        && !password
+            .chars()
+            .any(|c| c.is_ascii_punctuation() || c == ' ')
+    {
         return fail("Password must have symbol characters");
     }
     Ok(())
@@ -45,7 +54,10 @@ pub fn set_password(pool_name: &str, user: &mut User, password: &str) {
 
 /// Whether `password` is the user's password (USER_PASSWORD_AUTH).
 pub fn password_matches(pool_name: &str, user: &User, password: &str) -> bool {
-    match (srp::parse_hex(&user.salt_hex), srp::parse_hex(&user.verifier_hex)) {
+    match (
+        srp::parse_hex(&user.salt_hex),
+        srp::parse_hex(&user.verifier_hex),
+    ) {
         (Some(salt), Some(v)) => srp::verifier(&salt, pool_name, &user.username, password) == v,
         _ => false,
     }
@@ -70,7 +82,14 @@ pub fn mask(destination: &str) -> String {
         let dfirst = domain.chars().next().unwrap_or('*');
         format!("{first}***@{dfirst}***")
     } else {
-        let tail: String = destination.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = destination
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         format!("+*******{tail}")
     }
 }
@@ -82,15 +101,24 @@ fn new_user(pool: &Pool, typed: &str, attributes: Vec<(String, String)>) -> ApiR
         typed.to_owned()
     } else {
         // E-mail or phone as username: the name typed is an attribute, the username the sub.
-        let attribute = if typed.contains('@') { "email" } else { "phone_number" };
+        let attribute = if typed.contains('@') {
+            "email"
+        } else {
+            "phone_number"
+        };
         if !pool.username_attributes.iter().any(|a| a == attribute) {
-            return Err(ApiError::invalid_parameter("Username should be either an email or a phone number."));
+            return Err(ApiError::invalid_parameter(
+                "Username should be either an email or a phone number.",
+            ));
         }
         attrs.insert(attribute.to_owned(), typed.to_owned());
         sub.clone()
     };
     if pool.find_user(typed).is_some() || pool.users.contains_key(&username) {
-        return Err(ApiError::new("UsernameExistsException", "User account already exists"));
+        return Err(ApiError::new(
+            "UsernameExistsException",
+            "User account already exists",
+        ));
     }
     attrs.insert("sub".into(), sub);
     let now = now();
@@ -136,8 +164,12 @@ pub fn admin_create_user(app: &App, req: Req<'_>) -> ApiResult<Value> {
 }
 
 fn user_mut<'p>(pool: &'p mut Pool, typed: &str) -> ApiResult<&'p mut User> {
-    let username = pool.resolve_username(typed).ok_or_else(ApiError::user_not_found)?;
-    pool.users.get_mut(&username).ok_or_else(ApiError::user_not_found)
+    let username = pool
+        .resolve_username(typed)
+        .ok_or_else(ApiError::user_not_found)?;
+    pool.users
+        .get_mut(&username)
+        .ok_or_else(ApiError::user_not_found)
 }
 
 /// AdminSetUserPassword.
@@ -149,7 +181,12 @@ pub fn admin_set_user_password(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let pool_name = pool.srp_pool_name().to_owned();
     let user = user_mut(pool, req.str("Username")?)?;
     set_password(&pool_name, user, password);
-    user.status = if req.opt_bool("Permanent").unwrap_or(false) { "CONFIRMED" } else { "FORCE_CHANGE_PASSWORD" }.into();
+    user.status = if req.opt_bool("Permanent").unwrap_or(false) {
+        "CONFIRMED"
+    } else {
+        "FORCE_CHANGE_PASSWORD"
+    }
+    .into();
     Ok(json!({}))
 }
 
@@ -161,7 +198,9 @@ pub fn admin_update_user_attributes(app: &App, req: Req<'_>) -> ApiResult<Value>
     let user = user_mut(pool, req.str("Username")?)?;
     for (name, value) in attributes {
         if name == "sub" {
-            return Err(ApiError::invalid_parameter("Cannot modify an already provided sub"));
+            return Err(ApiError::invalid_parameter(
+                "Cannot modify an already provided sub",
+            ));
         }
         user.attributes.insert(name, value);
     }
@@ -173,7 +212,9 @@ pub fn admin_update_user_attributes(app: &App, req: Req<'_>) -> ApiResult<Value>
 pub fn admin_get_user(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let store = app.store();
     let pool = store.pool(req.str("UserPoolId")?)?;
-    let user = pool.find_user(req.str("Username")?).ok_or_else(ApiError::user_not_found)?;
+    let user = pool
+        .find_user(req.str("Username")?)
+        .ok_or_else(ApiError::user_not_found)?;
     let mut out = json!({
         "Username": user.username,
         "UserAttributes": user.attribute_list(),
@@ -193,7 +234,9 @@ pub fn admin_get_user(app: &App, req: Req<'_>) -> ApiResult<Value> {
 pub fn admin_delete_user(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let mut store = app.store();
     let pool = store.pool_mut(req.str("UserPoolId")?)?;
-    let username = pool.resolve_username(req.str("Username")?).ok_or_else(ApiError::user_not_found)?;
+    let username = pool
+        .resolve_username(req.str("Username")?)
+        .ok_or_else(ApiError::user_not_found)?;
     pool.users.remove(&username);
     pool.devices.retain(|_, d| d.username != username);
     Ok(json!({}))
@@ -219,7 +262,11 @@ pub fn sign_up(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let pool = store.pool_mut(&pool_id)?;
     check_secret_hash(pool.client(client_id)?, typed, req.opt_str("SecretHash"))?;
     let mut user = new_user(pool, typed, req.attributes("UserAttributes")).map_err(|e| {
-        if e.kind == "UsernameExistsException" { ApiError::new("UsernameExistsException", "User already exists") } else { e }
+        if e.kind == "UsernameExistsException" {
+            ApiError::new("UsernameExistsException", "User already exists")
+        } else {
+            e
+        }
     })?;
     check_password_policy(pool, password)?;
     let pool_name = pool.srp_pool_name().to_owned();
@@ -227,7 +274,11 @@ pub fn sign_up(app: &App, req: Req<'_>) -> ApiResult<Value> {
     user.status = "UNCONFIRMED".into();
     let code = six_digits();
     user.confirmation_code = Some(code.clone());
-    let (attribute, medium) = if user.attributes.contains_key("email") { ("email", "EMAIL") } else { ("phone_number", "SMS") };
+    let (attribute, medium) = if user.attributes.contains_key("email") {
+        ("email", "EMAIL")
+    } else {
+        ("phone_number", "SMS")
+    };
     let destination = user.attributes.get(attribute).cloned().unwrap_or_default();
     let sub = user.sub().to_owned();
     let username = user.username.clone();
@@ -257,14 +308,23 @@ pub fn confirm_sign_up(app: &App, req: Req<'_>) -> ApiResult<Value> {
     check_secret_hash(pool.client(client_id)?, typed, req.opt_str("SecretHash"))?;
     let user = user_mut(pool, typed)?;
     if user.status != "UNCONFIRMED" {
-        return Err(ApiError::not_authorized("User cannot be confirmed. Current status is CONFIRMED"));
+        return Err(ApiError::not_authorized(
+            "User cannot be confirmed. Current status is CONFIRMED",
+        ));
     }
     if user.confirmation_code.as_deref() != Some(code) {
-        return Err(ApiError::new("CodeMismatchException", "Invalid verification code provided, please try again."));
+        return Err(ApiError::new(
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+        ));
     }
     user.status = "CONFIRMED".into();
     user.confirmation_code = None;
-    if let Some(email) = user.attributes.contains_key("email").then_some("email_verified") {
+    if let Some(email) = user
+        .attributes
+        .contains_key("email")
+        .then_some("email_verified")
+    {
         user.attributes.insert(email.into(), "true".into());
     }
     Ok(json!({}))

@@ -39,9 +39,25 @@ async fn fifty_concurrent_sign_ins_and_device_confirmations() {
     );
     // Every device landed: each user has exactly the devices its sign-ins confirmed.
     for name in &names {
-        let listed = f.sdk.admin_list_devices().user_pool_id(&f.pool_id).username(name).limit(60).send().await.unwrap();
-        let mut listed: Vec<String> = listed.devices().iter().filter_map(|d| d.device_key().map(str::to_owned)).collect();
-        let mut expected: Vec<String> = results.iter().filter(|(n, _)| n == name).map(|(_, k)| k.clone()).collect();
+        let listed = f
+            .sdk
+            .admin_list_devices()
+            .user_pool_id(&f.pool_id)
+            .username(name)
+            .limit(60)
+            .send()
+            .await
+            .unwrap();
+        let mut listed: Vec<String> = listed
+            .devices()
+            .iter()
+            .filter_map(|d| d.device_key().map(str::to_owned))
+            .collect();
+        let mut expected: Vec<String> = results
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, k)| k.clone())
+            .collect();
         listed.sort();
         expected.sort();
         assert_eq!(listed, expected, "{name}");

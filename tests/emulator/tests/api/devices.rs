@@ -1,7 +1,9 @@
 //! Remembered devices: NewDeviceMetadata, ConfirmDevice, DEVICE_SRP_AUTH instead of MFA, the
 //! device APIs, refresh with DEVICE_KEY.
 
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType, DeviceRememberedStatusType, UserPoolMfaType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, ChallengeNameType, DeviceRememberedStatusType, UserPoolMfaType,
+};
 
 use crate::common::{Answer, DeviceSecrets, Fixture, PASSWORD, PoolOptions, err};
 
@@ -18,12 +20,18 @@ async fn sign_in_with_sms(
     f: &Fixture,
     typed: &str,
     device: Option<&DeviceSecrets>,
-) -> aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput {
+) -> aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput{
     let (init, srp) = f.initiate(typed, device.map(|d| d.key.as_str())).await;
     let init = init.unwrap();
     let internal = init.challenge_parameters().unwrap()["USERNAME"].clone();
-    let answer = Answer { device_key: device.map(|d| d.key.clone()), ..Answer::default() };
-    let out = f.password_verifier(&init, &srp, PASSWORD, answer).await.unwrap();
+    let answer = Answer {
+        device_key: device.map(|d| d.key.clone()),
+        ..Answer::default()
+    };
+    let out = f
+        .password_verifier(&init, &srp, PASSWORD, answer)
+        .await
+        .unwrap();
     assert_eq!(out.challenge_name(), Some(&ChallengeNameType::SmsMfa));
     let code = f.sms_codes(typed).await.pop().expect("an SMS code");
     let mut respond = f
@@ -39,7 +47,9 @@ async fn sign_in_with_sms(
     }
     let after = respond.send().await.unwrap();
     match (after.challenge_name(), device) {
-        (Some(ChallengeNameType::DeviceSrpAuth), Some(d)) => f.device_steps(&internal, after.session(), d).await.unwrap(),
+        (Some(ChallengeNameType::DeviceSrpAuth), Some(d)) => {
+            f.device_steps(&internal, after.session(), d).await.unwrap()
+        }
         _ => after,
     }
 }
@@ -49,7 +59,11 @@ async fn new_device_metadata_has_cognito_shapes() {
     let f = Fixture::new(PoolOptions::default()).await;
     f.user("nick", &[]).await;
     let out = f.sign_in("nick", None).await;
-    let metadata = out.authentication_result().unwrap().new_device_metadata().expect("NewDeviceMetadata");
+    let metadata = out
+        .authentication_result()
+        .unwrap()
+        .new_device_metadata()
+        .expect("NewDeviceMetadata");
     let key = metadata.device_key().unwrap();
     let (region, uuid) = key.split_once('_').unwrap();
     assert_eq!(region, "us-east-1");
@@ -65,15 +79,24 @@ async fn remembered_device_gets_device_srp_auth_instead_of_sms_mfa() {
     let first = sign_in_with_sms(&f, "olga", None).await;
     let result = first.authentication_result().unwrap();
     let (device, necessary) = f.confirm_device(result).await;
-    assert!(!necessary, "DeviceOnlyRememberedOnUserPrompt=false remembers at once");
+    assert!(
+        !necessary,
+        "DeviceOnlyRememberedOnUserPrompt=false remembers at once"
+    );
     let sms_before = f.sms_codes("olga").await.len();
     let out = f.sign_in("olga", Some(&device)).await;
-    let tokens = out.authentication_result().expect("signed in with the device, no MFA");
+    let tokens = out
+        .authentication_result()
+        .expect("signed in with the device, no MFA");
     assert!(tokens.new_device_metadata().is_none());
     assert_eq!(f.sms_codes("olga").await.len(), sms_before, "no SMS sent");
     let claims: serde_json::Value = {
         let payload = tokens.access_token().unwrap().split('.').nth(1).unwrap();
-        serde_json::from_slice(&base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload).unwrap()).unwrap()
+        serde_json::from_slice(
+            &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+                .unwrap(),
+        )
+        .unwrap()
     };
     assert_eq!(claims["device_key"], device.key.as_str());
 }
@@ -83,13 +106,26 @@ async fn device_key_only_in_password_verifier_and_no_session_on_device_steps() {
     let f = Fixture::new(sms_pool(true, false)).await;
     f.user("pam", &[("phone_number", "+15555550124")]).await;
     let first = sign_in_with_sms(&f, "pam", None).await;
-    let (device, _) = f.confirm_device(first.authentication_result().unwrap()).await;
+    let (device, _) = f
+        .confirm_device(first.authentication_result().unwrap())
+        .await;
     let (init, srp) = f.initiate("pam", None).await;
     let out = f
-        .password_verifier(&init.unwrap(), &srp, PASSWORD, Answer { device_key: Some(device.key.clone()), ..Answer::default() })
+        .password_verifier(
+            &init.unwrap(),
+            &srp,
+            PASSWORD,
+            Answer {
+                device_key: Some(device.key.clone()),
+                ..Answer::default()
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(out.challenge_name(), Some(&ChallengeNameType::DeviceSrpAuth));
+    assert_eq!(
+        out.challenge_name(),
+        Some(&ChallengeNameType::DeviceSrpAuth)
+    );
     let done = f.device_steps("pam", None, &device).await.unwrap();
     assert!(done.authentication_result().is_some());
 }
@@ -99,8 +135,15 @@ async fn user_prompt_pool_needs_update_device_status_before_mfa_is_skipped() {
     let f = Fixture::new(sms_pool(true, true)).await;
     f.user("quinn", &[("phone_number", "+15555550125")]).await;
     let first = sign_in_with_sms(&f, "quinn", None).await;
-    let access = first.authentication_result().unwrap().access_token().unwrap().to_owned();
-    let (device, necessary) = f.confirm_device(first.authentication_result().unwrap()).await;
+    let access = first
+        .authentication_result()
+        .unwrap()
+        .access_token()
+        .unwrap()
+        .to_owned();
+    let (device, necessary) = f
+        .confirm_device(first.authentication_result().unwrap())
+        .await;
     assert!(necessary, "DeviceOnlyRememberedOnUserPrompt=true");
     // Not remembered yet: SMS MFA first, then (DEVICE_KEY sent with the MFA answer) the device step.
     let out = sign_in_with_sms(&f, "quinn", Some(&device)).await;
@@ -114,7 +157,10 @@ async fn user_prompt_pool_needs_update_device_status_before_mfa_is_skipped() {
         .await
         .unwrap();
     let out = f.sign_in("quinn", Some(&device)).await;
-    assert!(out.authentication_result().is_some(), "remembered now: no MFA");
+    assert!(
+        out.authentication_result().is_some(),
+        "remembered now: no MFA"
+    );
 }
 
 #[tokio::test]
@@ -122,7 +168,9 @@ async fn challenge_required_on_new_device_false_keeps_mfa_for_remembered_devices
     let f = Fixture::new(sms_pool(false, false)).await;
     f.user("rita", &[("phone_number", "+15555550126")]).await;
     let first = sign_in_with_sms(&f, "rita", None).await;
-    let (device, _) = f.confirm_device(first.authentication_result().unwrap()).await;
+    let (device, _) = f
+        .confirm_device(first.authentication_result().unwrap())
+        .await;
     let out = sign_in_with_sms(&f, "rita", Some(&device)).await;
     assert!(out.authentication_result().is_some());
 }
@@ -139,16 +187,49 @@ async fn list_get_update_forget_devices_and_admin_forms() {
         access = result.access_token().unwrap().to_owned();
         devices.push(f.confirm_device(result).await.0);
     }
-    let page = f.sdk.list_devices().access_token(&access).limit(2).send().await.unwrap();
+    let page = f
+        .sdk
+        .list_devices()
+        .access_token(&access)
+        .limit(2)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.devices().len(), 2);
     let token = page.pagination_token().expect("more pages");
-    let rest = f.sdk.list_devices().access_token(&access).limit(2).pagination_token(token).send().await.unwrap();
+    let rest = f
+        .sdk
+        .list_devices()
+        .access_token(&access)
+        .limit(2)
+        .pagination_token(token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(rest.devices().len(), 1);
     assert!(rest.pagination_token().is_none());
-    let got = f.sdk.get_device().access_token(&access).device_key(&devices[0].key).send().await.unwrap();
+    let got = f
+        .sdk
+        .get_device()
+        .access_token(&access)
+        .device_key(&devices[0].key)
+        .send()
+        .await
+        .unwrap();
     let attrs = got.device().unwrap().device_attributes();
-    assert!(attrs.iter().any(|a| a.name() == "device_name" && a.value() == Some("test phone")));
-    let admin = f.sdk.admin_list_devices().user_pool_id(&f.pool_id).username("sam").send().await.unwrap();
+    assert!(
+        attrs
+            .iter()
+            .any(|a| a.name() == "device_name" && a.value() == Some("test phone"))
+    );
+    let admin = f
+        .sdk
+        .admin_list_devices()
+        .user_pool_id(&f.pool_id)
+        .username("sam")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(admin.devices().len(), 3);
     f.sdk
         .admin_update_device_status()
@@ -159,26 +240,70 @@ async fn list_get_update_forget_devices_and_admin_forms() {
         .send()
         .await
         .unwrap();
-    let got = f.sdk.admin_get_device().user_pool_id(&f.pool_id).username("sam").device_key(&devices[1].key).send().await.unwrap();
-    assert!(got
-        .device()
-        .unwrap()
-        .device_attributes()
-        .iter()
-        .any(|a| a.name() == "dev:device_remembered_status" && a.value() == Some("not_remembered")));
-    f.sdk.forget_device().access_token(&access).device_key(&devices[0].key).send().await.unwrap();
-    f.sdk.admin_forget_device().user_pool_id(&f.pool_id).username("sam").device_key(&devices[1].key).send().await.unwrap();
-    let left = f.sdk.admin_list_devices().user_pool_id(&f.pool_id).username("sam").send().await.unwrap();
+    let got = f
+        .sdk
+        .admin_get_device()
+        .user_pool_id(&f.pool_id)
+        .username("sam")
+        .device_key(&devices[1].key)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        got.device()
+            .unwrap()
+            .device_attributes()
+            .iter()
+            .any(|a| a.name() == "dev:device_remembered_status"
+                && a.value() == Some("not_remembered"))
+    );
+    f.sdk
+        .forget_device()
+        .access_token(&access)
+        .device_key(&devices[0].key)
+        .send()
+        .await
+        .unwrap();
+    f.sdk
+        .admin_forget_device()
+        .user_pool_id(&f.pool_id)
+        .username("sam")
+        .device_key(&devices[1].key)
+        .send()
+        .await
+        .unwrap();
+    let left = f
+        .sdk
+        .admin_list_devices()
+        .user_pool_id(&f.pool_id)
+        .username("sam")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(left.devices().len(), 1);
-    let (code, message) = err(f.sdk.get_device().access_token(&access).device_key(&devices[0].key).send().await);
-    assert_eq!((code.as_str(), message.as_str()), ("ResourceNotFoundException", "Device does not exist."));
+    let (code, message) = err(f
+        .sdk
+        .get_device()
+        .access_token(&access)
+        .device_key(&devices[0].key)
+        .send()
+        .await);
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("ResourceNotFoundException", "Device does not exist.")
+    );
 }
 
 #[tokio::test]
 async fn refresh_with_the_confirmed_device_key_and_forget_kills_it() {
     let f = Fixture::new(PoolOptions::default()).await;
     f.user("tina", &[]).await;
-    let first = f.sign_in("tina", None).await.authentication_result().unwrap().clone();
+    let first = f
+        .sign_in("tina", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let (device, _) = f.confirm_device(&first).await;
     let refresh = |key: Option<String>| {
         let mut call = f
@@ -192,7 +317,22 @@ async fn refresh_with_the_confirmed_device_key_and_forget_kills_it() {
         }
         call.send()
     };
-    assert!(refresh(Some(device.key.clone())).await.unwrap().authentication_result().is_some());
-    f.sdk.forget_device().access_token(first.access_token().unwrap()).device_key(&device.key).send().await.unwrap();
-    assert_eq!(err(refresh(Some(device.key.clone())).await).0, "NotAuthorizedException");
+    assert!(
+        refresh(Some(device.key.clone()))
+            .await
+            .unwrap()
+            .authentication_result()
+            .is_some()
+    );
+    f.sdk
+        .forget_device()
+        .access_token(first.access_token().unwrap())
+        .device_key(&device.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        err(refresh(Some(device.key.clone())).await).0,
+        "NotAuthorizedException"
+    );
 }

@@ -5,7 +5,14 @@ use std::time::{Duration, Instant};
 use crate::common::{Fixture, PoolOptions, err, http, sdk_client};
 
 async fn fault(f: &Fixture, body: &str) {
-    let (status, _) = http(&f.endpoint, "POST", "/_emulator/faults", &[("Content-Type", "application/json")], body).await;
+    let (status, _) = http(
+        &f.endpoint,
+        "POST",
+        "/_emulator/faults",
+        &[("Content-Type", "application/json")],
+        body,
+    )
+    .await;
     assert_eq!(status, 200);
 }
 
@@ -18,7 +25,10 @@ async fn describe(f: &Fixture) -> Result<(), (String, String)> {
         .map(|_| ())
         .map_err(|e| {
             use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
-            (e.code().unwrap_or("").to_owned(), e.message().unwrap_or("").to_owned())
+            (
+                e.code().unwrap_or("").to_owned(),
+                e.message().unwrap_or("").to_owned(),
+            )
         })
 }
 
@@ -33,23 +43,45 @@ async fn health() {
 #[tokio::test]
 async fn throttle_once_then_normal() {
     let f = Fixture::new(PoolOptions::default()).await;
-    fault(&f, r#"{"operation":"DescribeUserPool","kind":"throttle","count":1}"#).await;
-    assert_eq!(describe(&f).await, Err(("TooManyRequestsException".into(), "Rate exceeded".into())));
+    fault(
+        &f,
+        r#"{"operation":"DescribeUserPool","kind":"throttle","count":1}"#,
+    )
+    .await;
+    assert_eq!(
+        describe(&f).await,
+        Err(("TooManyRequestsException".into(), "Rate exceeded".into()))
+    );
     assert_eq!(describe(&f).await, Ok(()));
 }
 
 #[tokio::test]
 async fn sdk_retries_through_a_throttle() {
     let f = Fixture::new(PoolOptions::default()).await;
-    fault(&f, r#"{"operation":"DescribeUserPool","kind":"throttle","count":1}"#).await;
+    fault(
+        &f,
+        r#"{"operation":"DescribeUserPool","kind":"throttle","count":1}"#,
+    )
+    .await;
     let retrying = sdk_client(&f.endpoint, true);
-    assert!(retrying.describe_user_pool().user_pool_id(&f.pool_id).send().await.is_ok());
+    assert!(
+        retrying
+            .describe_user_pool()
+            .user_pool_id(&f.pool_id)
+            .send()
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
 async fn internal_error_is_a_500() {
     let f = Fixture::new(PoolOptions::default()).await;
-    fault(&f, r#"{"operation":"DescribeUserPool","kind":"internal","count":2}"#).await;
+    fault(
+        &f,
+        r#"{"operation":"DescribeUserPool","kind":"internal","count":2}"#,
+    )
+    .await;
     assert_eq!(describe(&f).await.unwrap_err().0, "InternalErrorException");
     assert_eq!(describe(&f).await.unwrap_err().0, "InternalErrorException");
     assert_eq!(describe(&f).await, Ok(()));
@@ -59,16 +91,31 @@ async fn internal_error_is_a_500() {
 async fn reset_drops_the_connection() {
     let f = Fixture::new(PoolOptions::default()).await;
     fault(&f, r#"{"operation":"DescribeUserPool","kind":"reset"}"#).await;
-    let out = f.sdk.describe_user_pool().user_pool_id(&f.pool_id).send().await;
+    let out = f
+        .sdk
+        .describe_user_pool()
+        .user_pool_id(&f.pool_id)
+        .send()
+        .await;
     let e = out.expect_err("connection dropped");
-    assert!(matches!(e, aws_sdk_cognitoidentityprovider::error::SdkError::DispatchFailure(_)), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            aws_sdk_cognitoidentityprovider::error::SdkError::DispatchFailure(_)
+        ),
+        "{e:?}"
+    );
     assert_eq!(describe(&f).await, Ok(()));
 }
 
 #[tokio::test]
 async fn delay_stalls_then_answers() {
     let f = Fixture::new(PoolOptions::default()).await;
-    fault(&f, r#"{"operation":"DescribeUserPool","kind":"delay","delay_ms":400}"#).await;
+    fault(
+        &f,
+        r#"{"operation":"DescribeUserPool","kind":"delay","delay_ms":400}"#,
+    )
+    .await;
     let started = Instant::now();
     assert_eq!(describe(&f).await, Ok(()));
     assert!(started.elapsed() >= Duration::from_millis(400));
@@ -77,9 +124,20 @@ async fn delay_stalls_then_answers() {
 #[tokio::test]
 async fn delete_clears_faults() {
     let f = Fixture::new(PoolOptions::default()).await;
-    fault(&f, r#"{"operation":"DescribeUserPool","kind":"throttle","count":5}"#).await;
+    fault(
+        &f,
+        r#"{"operation":"DescribeUserPool","kind":"throttle","count":5}"#,
+    )
+    .await;
     let (status, _) = http(&f.endpoint, "DELETE", "/_emulator/faults", &[], "").await;
     assert_eq!(status, 200);
     assert_eq!(describe(&f).await, Ok(()));
-    let _ = err::<(), _>(Err::<(), _>(f.sdk.describe_user_pool().user_pool_id("us-east-1_x").send().await.unwrap_err()));
+    let _ = err::<(), _>(Err::<(), _>(
+        f.sdk
+            .describe_user_pool()
+            .user_pool_id("us-east-1_x")
+            .send()
+            .await
+            .unwrap_err(),
+    ));
 }

@@ -6,20 +6,46 @@ use crate::common::{Fixture, PoolOptions, err};
 
 #[tokio::test]
 async fn describe_pool_and_client_reflect_creation() {
-    let f = Fixture::new(PoolOptions { secret: true, ..PoolOptions::default() }).await;
+    let f = Fixture::new(PoolOptions {
+        secret: true,
+        ..PoolOptions::default()
+    })
+    .await;
     let (region, name) = f.pool_id.split_once('_').unwrap();
     assert_eq!(region, "us-east-1");
-    assert!(name.len() == 9 && name.chars().all(|c| c.is_ascii_alphanumeric()), "{}", f.pool_id);
-    let pool = f.sdk.describe_user_pool().user_pool_id(&f.pool_id).send().await.unwrap();
+    assert!(
+        name.len() == 9 && name.chars().all(|c| c.is_ascii_alphanumeric()),
+        "{}",
+        f.pool_id
+    );
+    let pool = f
+        .sdk
+        .describe_user_pool()
+        .user_pool_id(&f.pool_id)
+        .send()
+        .await
+        .unwrap();
     let pool = pool.user_pool().unwrap();
     let dc = pool.device_configuration().expect("DeviceConfiguration");
     assert!(dc.challenge_required_on_new_device());
     assert!(!dc.device_only_remembered_on_user_prompt());
-    let client = f.sdk.describe_user_pool_client().user_pool_id(&f.pool_id).client_id(&f.client_id).send().await.unwrap();
+    let client = f
+        .sdk
+        .describe_user_pool_client()
+        .user_pool_id(&f.pool_id)
+        .client_id(&f.client_id)
+        .send()
+        .await
+        .unwrap();
     let client = client.user_pool_client().unwrap();
     assert_eq!(client.client_secret(), f.client_secret.as_deref());
     assert_eq!(client.explicit_auth_flows().len(), 3);
-    let missing = f.sdk.describe_user_pool().user_pool_id("us-east-1_nope").send().await;
+    let missing = f
+        .sdk
+        .describe_user_pool()
+        .user_pool_id("us-east-1_nope")
+        .send()
+        .await;
     assert_eq!(err(missing).0, "ResourceNotFoundException");
 }
 
@@ -32,14 +58,25 @@ async fn set_user_pool_mfa_config_round_trips() {
         .user_pool_id(&f.pool_id)
         .mfa_configuration(UserPoolMfaType::Optional)
         .software_token_mfa_configuration(
-            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder()
+                .enabled(true)
+                .build(),
         )
         .send()
         .await
         .unwrap();
     assert_eq!(out.mfa_configuration(), Some(&UserPoolMfaType::Optional));
-    let pool = f.sdk.describe_user_pool().user_pool_id(&f.pool_id).send().await.unwrap();
-    assert_eq!(pool.user_pool().unwrap().mfa_configuration(), Some(&UserPoolMfaType::Optional));
+    let pool = f
+        .sdk
+        .describe_user_pool()
+        .user_pool_id(&f.pool_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        pool.user_pool().unwrap().mfa_configuration(),
+        Some(&UserPoolMfaType::Optional)
+    );
 }
 
 #[tokio::test]
@@ -50,19 +87,68 @@ async fn admin_user_operations() {
         .admin_update_user_attributes()
         .user_pool_id(&f.pool_id)
         .username("zoe")
-        .user_attributes(AttributeType::builder().name("phone_number").value("+15555550199").build().unwrap())
+        .user_attributes(
+            AttributeType::builder()
+                .name("phone_number")
+                .value("+15555550199")
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
-    let user = f.sdk.admin_get_user().user_pool_id(&f.pool_id).username("zoe").send().await.unwrap();
+    let user = f
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&f.pool_id)
+        .username("zoe")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(user.user_status().unwrap().as_str(), "CONFIRMED");
     let attrs = user.user_attributes();
-    assert!(attrs.iter().any(|a| a.name() == "phone_number" && a.value() == Some("+15555550199")));
+    assert!(
+        attrs
+            .iter()
+            .any(|a| a.name() == "phone_number" && a.value() == Some("+15555550199"))
+    );
     assert!(attrs.iter().any(|a| a.name() == "sub"));
-    let dup = f.sdk.admin_create_user().user_pool_id(&f.pool_id).username("zoe").send().await;
-    assert_eq!(err(dup), ("UsernameExistsException".into(), "User account already exists".into()));
-    let weak = f.sdk.admin_set_user_password().user_pool_id(&f.pool_id).username("zoe").password("short").permanent(true).send().await;
+    let dup = f
+        .sdk
+        .admin_create_user()
+        .user_pool_id(&f.pool_id)
+        .username("zoe")
+        .send()
+        .await;
+    assert_eq!(
+        err(dup),
+        (
+            "UsernameExistsException".into(),
+            "User account already exists".into()
+        )
+    );
+    let weak = f
+        .sdk
+        .admin_set_user_password()
+        .user_pool_id(&f.pool_id)
+        .username("zoe")
+        .password("short")
+        .permanent(true)
+        .send()
+        .await;
     assert_eq!(err(weak).0, "InvalidPasswordException");
-    let nobody = f.sdk.admin_get_user().user_pool_id(&f.pool_id).username("nobody").send().await;
-    assert_eq!(err(nobody), ("UserNotFoundException".into(), "User does not exist.".into()));
+    let nobody = f
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&f.pool_id)
+        .username("nobody")
+        .send()
+        .await;
+    assert_eq!(
+        err(nobody),
+        (
+            "UserNotFoundException".into(),
+            "User does not exist.".into()
+        )
+    );
 }

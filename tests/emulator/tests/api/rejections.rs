@@ -28,7 +28,9 @@ async fn fixture() -> Fixture {
 async fn wrong_password_is_incorrect_username_or_password() {
     let f = fixture().await;
     let (init, srp) = f.initiate("alice", None).await;
-    let out = f.password_verifier(&init.unwrap(), &srp, "Wrong-Pass-1", Answer::default()).await;
+    let out = f
+        .password_verifier(&init.unwrap(), &srp, "Wrong-Pass-1", Answer::default())
+        .await;
     expect(err(out), INCORRECT);
 }
 
@@ -36,8 +38,16 @@ async fn wrong_password_is_incorrect_username_or_password() {
 async fn forged_signature_is_rejected() {
     let f = fixture().await;
     let (init, srp) = f.initiate("alice", None).await;
-    let forged = Answer { signature: Some("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()), ..Answer::default() };
-    expect(err(f.password_verifier(&init.unwrap(), &srp, PASSWORD, forged).await), INCORRECT);
+    let forged = Answer {
+        signature: Some("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()),
+        ..Answer::default()
+    };
+    expect(
+        err(f
+            .password_verifier(&init.unwrap(), &srp, PASSWORD, forged)
+            .await),
+        INCORRECT,
+    );
 }
 
 #[tokio::test]
@@ -56,8 +66,22 @@ async fn zero_padded_day_in_timestamp_is_invalid_parameter() {
     let good = srp_client::timestamp(now);
     let mut parts: Vec<String> = good.split(' ').map(str::to_owned).collect();
     parts[2] = format!("{:0>2}", parts[2]);
-    let padded = if parts[2].starts_with('0') { parts.join(" ") } else { "Sat Jan 01 00:00:00 UTC 2022".to_owned() };
-    let out = f.password_verifier(&init.unwrap(), &srp, PASSWORD, Answer { timestamp: Some(padded), ..Answer::default() }).await;
+    let padded = if parts[2].starts_with('0') {
+        parts.join(" ")
+    } else {
+        "Sat Jan 01 00:00:00 UTC 2022".to_owned()
+    };
+    let out = f
+        .password_verifier(
+            &init.unwrap(),
+            &srp,
+            PASSWORD,
+            Answer {
+                timestamp: Some(padded),
+                ..Answer::default()
+            },
+        )
+        .await;
     assert_eq!(err(out).0, "InvalidParameterException");
 }
 
@@ -73,7 +97,17 @@ async fn localised_timestamp_is_invalid_parameter() {
         .replace("Fri", "Fr.")
         .replace("Sat", "Sa.")
         .replace("Sun", "So.");
-    let out = f.password_verifier(&init.unwrap(), &srp, PASSWORD, Answer { timestamp: Some(german), ..Answer::default() }).await;
+    let out = f
+        .password_verifier(
+            &init.unwrap(),
+            &srp,
+            PASSWORD,
+            Answer {
+                timestamp: Some(german),
+                ..Answer::default()
+            },
+        )
+        .await;
     assert_eq!(err(out).0, "InvalidParameterException");
 }
 
@@ -82,7 +116,17 @@ async fn timestamp_far_from_the_server_clock_is_refused() {
     let f = fixture().await;
     let (init, srp) = f.initiate("alice", None).await;
     let old = srp_client::timestamp(srp_client::now_epoch() - 3600);
-    let out = f.password_verifier(&init.unwrap(), &srp, PASSWORD, Answer { timestamp: Some(old), ..Answer::default() }).await;
+    let out = f
+        .password_verifier(
+            &init.unwrap(),
+            &srp,
+            PASSWORD,
+            Answer {
+                timestamp: Some(old),
+                ..Answer::default()
+            },
+        )
+        .await;
     expect(err(out), INCORRECT);
 }
 
@@ -91,8 +135,14 @@ async fn secret_block_is_single_use() {
     let f = fixture().await;
     let (init, srp) = f.initiate("alice", None).await;
     let init = init.unwrap();
-    assert!(f.password_verifier(&init, &srp, PASSWORD, Answer::default()).await.is_ok());
-    let again = f.password_verifier(&init, &srp, PASSWORD, Answer::default()).await;
+    assert!(
+        f.password_verifier(&init, &srp, PASSWORD, Answer::default())
+            .await
+            .is_ok()
+    );
+    let again = f
+        .password_verifier(&init, &srp, PASSWORD, Answer::default())
+        .await;
     assert_eq!(err(again).0, "NotAuthorizedException");
 }
 
@@ -106,27 +156,52 @@ async fn unknown_secret_block_is_refused() {
     init = aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput::builder()
         .set_challenge_parameters(Some(params))
         .build();
-    let out = f.password_verifier(&init, &srp, PASSWORD, Answer { with_session: false, ..Answer::default() }).await;
+    let out = f
+        .password_verifier(
+            &init,
+            &srp,
+            PASSWORD,
+            Answer {
+                with_session: false,
+                ..Answer::default()
+            },
+        )
+        .await;
     assert_eq!(err(out).0, "NotAuthorizedException");
 }
 
 #[tokio::test]
 async fn expired_session_is_refused() {
     let f = Fixture::new(PoolOptions {
-        config: EmulatorConfig { session_ttl: Duration::from_secs(1), ..EmulatorConfig::default() },
+        config: EmulatorConfig {
+            session_ttl: Duration::from_secs(1),
+            ..EmulatorConfig::default()
+        },
         ..PoolOptions::default()
     })
     .await;
     f.user("alice", &[]).await;
     let (init, srp) = f.initiate("alice", None).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let out = f.password_verifier(&init.unwrap(), &srp, PASSWORD, Answer::default()).await;
-    expect(err(out), ("NotAuthorizedException", "Invalid session for the user, session is expired."));
+    let out = f
+        .password_verifier(&init.unwrap(), &srp, PASSWORD, Answer::default())
+        .await;
+    expect(
+        err(out),
+        (
+            "NotAuthorizedException",
+            "Invalid session for the user, session is expired.",
+        ),
+    );
 }
 
 #[tokio::test]
 async fn missing_secret_hash_is_refused() {
-    let f = Fixture::new(PoolOptions { secret: true, ..PoolOptions::default() }).await;
+    let f = Fixture::new(PoolOptions {
+        secret: true,
+        ..PoolOptions::default()
+    })
+    .await;
     f.user("alice", &[]).await;
     let out = f
         .sdk
@@ -139,29 +214,76 @@ async fn missing_secret_hash_is_refused() {
         .await;
     let (code, message) = err(out);
     assert_eq!(code, "NotAuthorizedException");
-    assert_eq!(message, format!("Client {} is configured for secret but secret was not received", f.client_id));
+    assert_eq!(
+        message,
+        format!(
+            "Client {} is configured for secret but secret was not received",
+            f.client_id
+        )
+    );
 }
 
 #[tokio::test]
 async fn secret_hash_over_the_alias_in_a_challenge_response_is_refused() {
-    let f = Fixture::new(PoolOptions { secret: true, email_alias: true, ..PoolOptions::default() }).await;
-    f.user("alice", &[("email", "alice@example.com"), ("email_verified", "true")]).await;
+    let f = Fixture::new(PoolOptions {
+        secret: true,
+        email_alias: true,
+        ..PoolOptions::default()
+    })
+    .await;
+    f.user(
+        "alice",
+        &[("email", "alice@example.com"), ("email_verified", "true")],
+    )
+    .await;
     let (init, srp) = f.initiate("alice@example.com", None).await;
-    let answer = Answer { secret_hash: f.hash("alice@example.com"), ..Answer::default() };
-    let (code, message) = err(f.password_verifier(&init.unwrap(), &srp, PASSWORD, answer).await);
+    let answer = Answer {
+        secret_hash: f.hash("alice@example.com"),
+        ..Answer::default()
+    };
+    let (code, message) = err(f
+        .password_verifier(&init.unwrap(), &srp, PASSWORD, answer)
+        .await);
     assert_eq!(code, "NotAuthorizedException");
-    assert_eq!(message, format!("Unable to verify secret hash for client {}", f.client_id));
+    assert_eq!(
+        message,
+        format!("Unable to verify secret hash for client {}", f.client_id)
+    );
 }
 
 #[tokio::test]
 async fn forgotten_device_key_is_device_does_not_exist() {
     let f = fixture().await;
-    let first = f.sign_in("alice", None).await.authentication_result().unwrap().clone();
+    let first = f
+        .sign_in("alice", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let (device, _) = f.confirm_device(&first).await;
-    f.sdk.forget_device().access_token(first.access_token().unwrap()).device_key(&device.key).send().await.unwrap();
+    f.sdk
+        .forget_device()
+        .access_token(first.access_token().unwrap())
+        .device_key(&device.key)
+        .send()
+        .await
+        .unwrap();
     let (init, srp) = f.initiate("alice", Some(&device.key)).await;
-    let out = f.password_verifier(&init.unwrap(), &srp, PASSWORD, Answer { device_key: Some(device.key.clone()), ..Answer::default() }).await;
-    expect(err(out), ("ResourceNotFoundException", "Device does not exist."));
+    let out = f
+        .password_verifier(
+            &init.unwrap(),
+            &srp,
+            PASSWORD,
+            Answer {
+                device_key: Some(device.key.clone()),
+                ..Answer::default()
+            },
+        )
+        .await;
+    expect(
+        err(out),
+        ("ResourceNotFoundException", "Device does not exist."),
+    );
 }
 
 #[tokio::test]
@@ -169,38 +291,96 @@ async fn unknown_device_key_is_device_does_not_exist() {
     let f = fixture().await;
     let key = "us-east-1_00000000-0000-4000-8000-000000000000".to_owned();
     let (init, srp) = f.initiate("alice", Some(&key)).await;
-    let out = f.password_verifier(&init.unwrap(), &srp, PASSWORD, Answer { device_key: Some(key), ..Answer::default() }).await;
-    expect(err(out), ("ResourceNotFoundException", "Device does not exist."));
+    let out = f
+        .password_verifier(
+            &init.unwrap(),
+            &srp,
+            PASSWORD,
+            Answer {
+                device_key: Some(key),
+                ..Answer::default()
+            },
+        )
+        .await;
+    expect(
+        err(out),
+        ("ResourceNotFoundException", "Device does not exist."),
+    );
 }
 
 #[tokio::test]
 async fn another_users_device_key_is_refused() {
     let f = fixture().await;
     f.user("bob", &[]).await;
-    let bobs = f.sign_in("bob", None).await.authentication_result().unwrap().clone();
+    let bobs = f
+        .sign_in("bob", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let (device, _) = f.confirm_device(&bobs).await;
     let (init, srp) = f.initiate("alice", Some(&device.key)).await;
-    let out = f.password_verifier(&init.unwrap(), &srp, PASSWORD, Answer { device_key: Some(device.key.clone()), ..Answer::default() }).await;
-    expect(err(out), ("NotAuthorizedException", "Invalid device key given."));
+    let out = f
+        .password_verifier(
+            &init.unwrap(),
+            &srp,
+            PASSWORD,
+            Answer {
+                device_key: Some(device.key.clone()),
+                ..Answer::default()
+            },
+        )
+        .await;
+    expect(
+        err(out),
+        ("NotAuthorizedException", "Invalid device key given."),
+    );
 }
 
 #[tokio::test]
 async fn wrong_device_password_is_refused() {
     let f = fixture().await;
-    let first = f.sign_in("alice", None).await.authentication_result().unwrap().clone();
+    let first = f
+        .sign_in("alice", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let (mut device, _) = f.confirm_device(&first).await;
     let (init, srp) = f.initiate("alice", Some(&device.key)).await;
-    let out = f.password_verifier(&init.unwrap(), &srp, PASSWORD, Answer { device_key: Some(device.key.clone()), ..Answer::default() }).await.unwrap();
-    assert_eq!(out.challenge_name(), Some(&ChallengeNameType::DeviceSrpAuth));
+    let out = f
+        .password_verifier(
+            &init.unwrap(),
+            &srp,
+            PASSWORD,
+            Answer {
+                device_key: Some(device.key.clone()),
+                ..Answer::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        out.challenge_name(),
+        Some(&ChallengeNameType::DeviceSrpAuth)
+    );
     device.password.push('x');
-    let e = f.device_steps("alice", out.session(), &device).await.unwrap_err();
+    let e = f
+        .device_steps("alice", out.session(), &device)
+        .await
+        .unwrap_err();
     assert_eq!(e, "NotAuthorizedException: Incorrect username or password.");
 }
 
 #[tokio::test]
 async fn refresh_without_device_key_is_invalid_refresh_token() {
     let f = fixture().await;
-    let first = f.sign_in("alice", None).await.authentication_result().unwrap().clone();
+    let first = f
+        .sign_in("alice", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     f.confirm_device(&first).await;
     let out = f
         .sdk
@@ -210,13 +390,21 @@ async fn refresh_without_device_key_is_invalid_refresh_token() {
         .auth_parameters("REFRESH_TOKEN", first.refresh_token().unwrap())
         .send()
         .await;
-    expect(err(out), ("NotAuthorizedException", "Invalid Refresh Token"));
+    expect(
+        err(out),
+        ("NotAuthorizedException", "Invalid Refresh Token"),
+    );
 }
 
 #[tokio::test]
 async fn refresh_with_an_unconfirmed_device_is_invalid_refresh_token() {
     let f = fixture().await;
-    let first = f.sign_in("alice", None).await.authentication_result().unwrap().clone();
+    let first = f
+        .sign_in("alice", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let key = first.new_device_metadata().unwrap().device_key().unwrap();
     let out = f
         .sdk
@@ -226,23 +414,45 @@ async fn refresh_with_an_unconfirmed_device_is_invalid_refresh_token() {
         .device_key(key)
         .send()
         .await;
-    expect(err(out), ("NotAuthorizedException", "Invalid Refresh Token"));
+    expect(
+        err(out),
+        ("NotAuthorizedException", "Invalid Refresh Token"),
+    );
 }
 
 #[tokio::test]
 async fn forged_access_token_is_refused() {
     let f = fixture().await;
-    let first = f.sign_in("alice", None).await.authentication_result().unwrap().clone();
+    let first = f
+        .sign_in("alice", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let mut token = first.access_token().unwrap().to_owned();
     token.insert(token.len() - 3, 'A');
-    expect(err(f.sdk.get_user().access_token(token).send().await), ("NotAuthorizedException", "Invalid Access Token"));
+    expect(
+        err(f.sdk.get_user().access_token(token).send().await),
+        ("NotAuthorizedException", "Invalid Access Token"),
+    );
 }
 
 #[tokio::test]
 async fn list_devices_limit_above_60_is_invalid() {
     let f = fixture().await;
-    let first = f.sign_in("alice", None).await.authentication_result().unwrap().clone();
-    let out = f.sdk.list_devices().access_token(first.access_token().unwrap()).limit(61).send().await;
+    let first = f
+        .sign_in("alice", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
+    let out = f
+        .sdk
+        .list_devices()
+        .access_token(first.access_token().unwrap())
+        .limit(61)
+        .send()
+        .await;
     assert_eq!(pair(err(out)).0, "InvalidParameterException");
 }
 

@@ -1,28 +1,45 @@
 //! Sign-in flows and tokens.
 
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
+};
 use serde_json::Value;
 
 use crate::common::srp_client::SrpClient;
 use crate::common::{Answer, Fixture, PASSWORD, PoolOptions, call, err, http};
 
 fn no_devices() -> PoolOptions {
-    PoolOptions { devices: None, ..PoolOptions::default() }
+    PoolOptions {
+        devices: None,
+        ..PoolOptions::default()
+    }
 }
 
 async fn verify_jwt(f: &Fixture, token: &str) -> Value {
-    let (status, body) = http(&f.endpoint, "GET", &format!("/{}/.well-known/jwks.json", f.pool_id), &[], "").await;
+    let (status, body) = http(
+        &f.endpoint,
+        "GET",
+        &format!("/{}/.well-known/jwks.json", f.pool_id),
+        &[],
+        "",
+    )
+    .await;
     assert_eq!(status, 200);
     let jwks: Value = serde_json::from_str(&body).unwrap();
     let key = &jwks["keys"][0];
     let header = jsonwebtoken::decode_header(token).unwrap();
     assert_eq!(header.kid.as_deref(), key["kid"].as_str());
-    let decoding =
-        jsonwebtoken::DecodingKey::from_rsa_components(key["n"].as_str().unwrap(), key["e"].as_str().unwrap()).unwrap();
+    let decoding = jsonwebtoken::DecodingKey::from_rsa_components(
+        key["n"].as_str().unwrap(),
+        key["e"].as_str().unwrap(),
+    )
+    .unwrap();
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.set_issuer(&[format!("{}/{}", f.endpoint, f.pool_id)]);
     validation.validate_aud = false;
-    jsonwebtoken::decode::<Value>(token, &decoding, &validation).expect("token verifies against the JWKS").claims
+    jsonwebtoken::decode::<Value>(token, &decoding, &validation)
+        .expect("token verifies against the JWKS")
+        .claims
 }
 
 #[tokio::test]
@@ -31,7 +48,10 @@ async fn user_srp_auth_issues_rs256_tokens_with_cognito_claims() {
     f.user("alice", &[("email", "alice@example.com")]).await;
     let out = f.sign_in("alice", None).await;
     let result = out.authentication_result().expect("tokens");
-    assert!(result.new_device_metadata().is_none(), "pool without DeviceConfiguration");
+    assert!(
+        result.new_device_metadata().is_none(),
+        "pool without DeviceConfiguration"
+    );
     let access = verify_jwt(&f, result.access_token().unwrap()).await;
     assert_eq!(access["token_use"], "access");
     assert_eq!(access["client_id"], f.client_id.as_str());
@@ -52,44 +72,102 @@ async fn password_verifier_without_session_is_accepted() {
     f.user("bob", &[]).await;
     let (init, srp) = f.initiate("bob", None).await;
     let init = init.unwrap();
-    let out = f.password_verifier(&init, &srp, PASSWORD, Answer { with_session: false, ..Answer::default() }).await;
+    let out = f
+        .password_verifier(
+            &init,
+            &srp,
+            PASSWORD,
+            Answer {
+                with_session: false,
+                ..Answer::default()
+            },
+        )
+        .await;
     assert!(out.unwrap().authentication_result().is_some());
 }
 
 #[tokio::test]
 async fn alias_sign_in_uses_the_internal_username_for_srp() {
-    let f = Fixture::new(PoolOptions { email_alias: true, devices: None, ..PoolOptions::default() }).await;
-    f.user("carol", &[("email", "carol@example.com"), ("email_verified", "true")]).await;
+    let f = Fixture::new(PoolOptions {
+        email_alias: true,
+        devices: None,
+        ..PoolOptions::default()
+    })
+    .await;
+    f.user(
+        "carol",
+        &[("email", "carol@example.com"), ("email_verified", "true")],
+    )
+    .await;
     let (init, srp) = f.initiate("carol@example.com", None).await;
     let init = init.unwrap();
     let params = init.challenge_parameters().unwrap();
     assert_eq!(params["USER_ID_FOR_SRP"], "carol");
     assert_eq!(params["USERNAME"], "carol");
     // USERNAME as typed (the alias) is accepted in the answer too.
-    let answer = Answer { username: Some("carol@example.com".into()), ..Answer::default() };
-    assert!(f.password_verifier(&init, &srp, PASSWORD, answer).await.unwrap().authentication_result().is_some());
+    let answer = Answer {
+        username: Some("carol@example.com".into()),
+        ..Answer::default()
+    };
+    assert!(
+        f.password_verifier(&init, &srp, PASSWORD, answer)
+            .await
+            .unwrap()
+            .authentication_result()
+            .is_some()
+    );
 }
 
 #[tokio::test]
 async fn email_as_username_pool_uses_the_sub_as_user_id_for_srp() {
-    let f = Fixture::new(PoolOptions { email_as_username: true, devices: None, ..PoolOptions::default() }).await;
+    let f = Fixture::new(PoolOptions {
+        email_as_username: true,
+        devices: None,
+        ..PoolOptions::default()
+    })
+    .await;
     let internal = f.user("dave@example.com", &[]).await;
     assert_eq!(internal.len(), 36, "UUID username");
     let (init, srp) = f.initiate("dave@example.com", None).await;
     let init = init.unwrap();
-    assert_eq!(init.challenge_parameters().unwrap()["USER_ID_FOR_SRP"], internal);
-    let out = f.password_verifier(&init, &srp, PASSWORD, Answer::default()).await.unwrap();
-    let user = f.sdk.get_user().access_token(out.authentication_result().unwrap().access_token().unwrap()).send().await.unwrap();
+    assert_eq!(
+        init.challenge_parameters().unwrap()["USER_ID_FOR_SRP"],
+        internal
+    );
+    let out = f
+        .password_verifier(&init, &srp, PASSWORD, Answer::default())
+        .await
+        .unwrap();
+    let user = f
+        .sdk
+        .get_user()
+        .access_token(out.authentication_result().unwrap().access_token().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(user.username(), internal);
 }
 
 #[tokio::test]
 async fn secret_client_signs_in_with_secret_hash_over_the_challenge_username() {
-    let f = Fixture::new(PoolOptions { secret: true, email_alias: true, devices: None, ..PoolOptions::default() }).await;
-    f.user("erin", &[("email", "erin@example.com"), ("email_verified", "true")]).await;
+    let f = Fixture::new(PoolOptions {
+        secret: true,
+        email_alias: true,
+        devices: None,
+        ..PoolOptions::default()
+    })
+    .await;
+    f.user(
+        "erin",
+        &[("email", "erin@example.com"), ("email_verified", "true")],
+    )
+    .await;
     assert!(f.client_secret.is_some());
     let (init, srp) = f.initiate("erin@example.com", None).await;
-    let out = f.password_verifier(&init.unwrap(), &srp, PASSWORD, Answer::default()).await.unwrap();
+    let out = f
+        .password_verifier(&init.unwrap(), &srp, PASSWORD, Answer::default())
+        .await
+        .unwrap();
     assert!(out.authentication_result().is_some());
 }
 
@@ -107,7 +185,12 @@ async fn user_password_auth_signs_in() {
         .send()
         .await
         .unwrap();
-    assert!(out.authentication_result().unwrap().access_token().is_some());
+    assert!(
+        out.authentication_result()
+            .unwrap()
+            .access_token()
+            .is_some()
+    );
 }
 
 #[tokio::test]
@@ -122,11 +205,27 @@ async fn new_password_required_then_tokens() {
         .send()
         .await
         .unwrap();
-    let user = f.sdk.admin_get_user().user_pool_id(&f.pool_id).username("gina").send().await.unwrap();
-    assert_eq!(user.user_status().unwrap().as_str(), "FORCE_CHANGE_PASSWORD");
+    let user = f
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&f.pool_id)
+        .username("gina")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        user.user_status().unwrap().as_str(),
+        "FORCE_CHANGE_PASSWORD"
+    );
     let (init, srp) = f.initiate("gina", None).await;
-    let out = f.password_verifier(&init.unwrap(), &srp, "Temp-Pass-1", Answer::default()).await.unwrap();
-    assert_eq!(out.challenge_name(), Some(&ChallengeNameType::NewPasswordRequired));
+    let out = f
+        .password_verifier(&init.unwrap(), &srp, "Temp-Pass-1", Answer::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        out.challenge_name(),
+        Some(&ChallengeNameType::NewPasswordRequired)
+    );
     let done = f
         .sdk
         .respond_to_auth_challenge()
@@ -140,7 +239,12 @@ async fn new_password_required_then_tokens() {
         .unwrap();
     assert!(done.authentication_result().is_some());
     // The new password works with SRP.
-    assert!(f.sign_in("gina", None).await.authentication_result().is_some());
+    assert!(
+        f.sign_in("gina", None)
+            .await
+            .authentication_result()
+            .is_some()
+    );
 }
 
 #[tokio::test]
@@ -153,7 +257,11 @@ async fn sign_up_and_confirm_with_the_code_from_the_outbox() {
         .username("hank")
         .password(PASSWORD)
         .user_attributes(
-            aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name("email").value("hank@example.com").build().unwrap(),
+            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                .name("email")
+                .value("hank@example.com")
+                .build()
+                .unwrap(),
         )
         .send()
         .await
@@ -162,24 +270,60 @@ async fn sign_up_and_confirm_with_the_code_from_the_outbox() {
     let (init, _) = f.initiate("hank", None).await;
     assert_eq!(err(init).0, "UserNotConfirmedException");
     let code = f.sms_codes("hank").await.pop().expect("confirmation code");
-    let (code_name, _) = err(f.sdk.confirm_sign_up().client_id(&f.client_id).username("hank").confirmation_code("000000x").send().await);
+    let (code_name, _) = err(f
+        .sdk
+        .confirm_sign_up()
+        .client_id(&f.client_id)
+        .username("hank")
+        .confirmation_code("000000x")
+        .send()
+        .await);
     assert_eq!(code_name, "CodeMismatchException");
-    f.sdk.confirm_sign_up().client_id(&f.client_id).username("hank").confirmation_code(code).send().await.unwrap();
-    assert!(f.sign_in("hank", None).await.authentication_result().is_some());
+    f.sdk
+        .confirm_sign_up()
+        .client_id(&f.client_id)
+        .username("hank")
+        .confirmation_code(code)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        f.sign_in("hank", None)
+            .await
+            .authentication_result()
+            .is_some()
+    );
 }
 
 #[tokio::test]
 async fn get_user_then_global_sign_out_revokes_tokens() {
     let f = Fixture::new(no_devices()).await;
     f.user("ivy", &[("phone_number", "+15555550111")]).await;
-    let result = f.sign_in("ivy", None).await.authentication_result().unwrap().clone();
+    let result = f
+        .sign_in("ivy", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let access = result.access_token().unwrap();
     let user = f.sdk.get_user().access_token(access).send().await.unwrap();
     assert_eq!(user.username(), "ivy");
-    assert!(user.user_attributes().iter().any(|a| a.name() == "phone_number"));
-    f.sdk.global_sign_out().access_token(access).send().await.unwrap();
+    assert!(
+        user.user_attributes()
+            .iter()
+            .any(|a| a.name() == "phone_number")
+    );
+    f.sdk
+        .global_sign_out()
+        .access_token(access)
+        .send()
+        .await
+        .unwrap();
     let (code, message) = err(f.sdk.get_user().access_token(access).send().await);
-    assert_eq!((code.as_str(), message.as_str()), ("NotAuthorizedException", "Access Token has been revoked"));
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("NotAuthorizedException", "Access Token has been revoked")
+    );
     let refresh = f
         .sdk
         .initiate_auth()
@@ -195,7 +339,12 @@ async fn get_user_then_global_sign_out_revokes_tokens() {
 async fn revoke_token_ends_refresh() {
     let f = Fixture::new(no_devices()).await;
     f.user("jack", &[]).await;
-    let result = f.sign_in("jack", None).await.authentication_result().unwrap().clone();
+    let result = f
+        .sign_in("jack", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let refresh = result.refresh_token().unwrap();
     let again = f
         .sdk
@@ -206,9 +355,28 @@ async fn revoke_token_ends_refresh() {
         .send()
         .await
         .unwrap();
-    assert!(again.authentication_result().unwrap().access_token().is_some());
-    assert!(again.authentication_result().unwrap().refresh_token().is_none(), "REFRESH_TOKEN_AUTH does not rotate");
-    f.sdk.revoke_token().client_id(&f.client_id).token(refresh).send().await.unwrap();
+    assert!(
+        again
+            .authentication_result()
+            .unwrap()
+            .access_token()
+            .is_some()
+    );
+    assert!(
+        again
+            .authentication_result()
+            .unwrap()
+            .refresh_token()
+            .is_none(),
+        "REFRESH_TOKEN_AUTH does not rotate"
+    );
+    f.sdk
+        .revoke_token()
+        .client_id(&f.client_id)
+        .token(refresh)
+        .send()
+        .await
+        .unwrap();
     let after = f
         .sdk
         .initiate_auth()
@@ -217,14 +385,29 @@ async fn revoke_token_ends_refresh() {
         .auth_parameters("REFRESH_TOKEN", refresh)
         .send()
         .await;
-    assert_eq!(err(after), ("NotAuthorizedException".into(), "Refresh Token has been revoked".into()));
+    assert_eq!(
+        err(after),
+        (
+            "NotAuthorizedException".into(),
+            "Refresh Token has been revoked".into()
+        )
+    );
 }
 
 #[tokio::test]
 async fn get_tokens_from_refresh_token_rotates_when_enabled() {
-    let f = Fixture::new(PoolOptions { rotation: true, ..PoolOptions::default() }).await;
+    let f = Fixture::new(PoolOptions {
+        rotation: true,
+        ..PoolOptions::default()
+    })
+    .await;
     f.user("kate", &[]).await;
-    let first = f.sign_in("kate", None).await.authentication_result().unwrap().clone();
+    let first = f
+        .sign_in("kate", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let (device, _) = f.confirm_device(&first).await;
     let out = f
         .sdk
@@ -235,7 +418,11 @@ async fn get_tokens_from_refresh_token_rotates_when_enabled() {
         .send()
         .await
         .unwrap();
-    let rotated = out.authentication_result().unwrap().refresh_token().expect("rotated refresh token");
+    let rotated = out
+        .authentication_result()
+        .unwrap()
+        .refresh_token()
+        .expect("rotated refresh token");
     assert_ne!(rotated, first.refresh_token().unwrap());
     // The old one is gone (grace period 0); the new one works.
     let old = f
@@ -246,7 +433,13 @@ async fn get_tokens_from_refresh_token_rotates_when_enabled() {
         .device_key(&device.key)
         .send()
         .await;
-    assert_eq!(err(old), ("NotAuthorizedException".into(), "Invalid Refresh Token".into()));
+    assert_eq!(
+        err(old),
+        (
+            "NotAuthorizedException".into(),
+            "Invalid Refresh Token".into()
+        )
+    );
     let new = f
         .sdk
         .get_tokens_from_refresh_token()
@@ -262,17 +455,36 @@ async fn get_tokens_from_refresh_token_rotates_when_enabled() {
 async fn srp_a_of_the_password_step_may_be_reused_for_the_device_step() {
     let f = Fixture::new(PoolOptions::default()).await;
     f.user("lena", &[]).await;
-    let first = f.sign_in("lena", None).await.authentication_result().unwrap().clone();
+    let first = f
+        .sign_in("lena", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let (device, _) = f.confirm_device(&first).await;
     let (init, srp) = f.initiate("lena", Some(&device.key)).await;
     let init = init.unwrap();
     let out = f
-        .password_verifier(&init, &srp, PASSWORD, Answer { device_key: Some(device.key.clone()), ..Answer::default() })
+        .password_verifier(
+            &init,
+            &srp,
+            PASSWORD,
+            Answer {
+                device_key: Some(device.key.clone()),
+                ..Answer::default()
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(out.challenge_name(), Some(&ChallengeNameType::DeviceSrpAuth));
+    assert_eq!(
+        out.challenge_name(),
+        Some(&ChallengeNameType::DeviceSrpAuth)
+    );
     let reused = SrpClient::from_private(srp.a.clone());
-    let done = f.device_steps_with("lena", out.session(), &device, &reused).await.unwrap();
+    let done = f
+        .device_steps_with("lena", out.session(), &device, &reused)
+        .await
+        .unwrap();
     assert!(done.authentication_result().is_some());
 }
 
@@ -296,7 +508,10 @@ async fn malformed_json_is_a_serialization_error() {
 #[tokio::test]
 async fn user_password_auth_must_be_enabled_on_the_client() {
     let f = Fixture::new(PoolOptions {
-        flows: vec![ExplicitAuthFlowsType::AllowUserSrpAuth, ExplicitAuthFlowsType::AllowRefreshTokenAuth],
+        flows: vec![
+            ExplicitAuthFlowsType::AllowUserSrpAuth,
+            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+        ],
         devices: None,
         ..PoolOptions::default()
     })

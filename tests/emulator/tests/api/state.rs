@@ -9,23 +9,53 @@ async fn state_file_keeps_pools_users_devices_and_refresh_tokens() {
     let dir = std::env::temp_dir().join(format!("cognito-emulator-state-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("state.json");
-    let config = EmulatorConfig { state_file: Some(path.clone()), ..EmulatorConfig::default() };
-    let f = Fixture::new(PoolOptions { config: config.clone(), ..PoolOptions::default() }).await;
+    let config = EmulatorConfig {
+        state_file: Some(path.clone()),
+        ..EmulatorConfig::default()
+    };
+    let f = Fixture::new(PoolOptions {
+        config: config.clone(),
+        ..PoolOptions::default()
+    })
+    .await;
     f.user("alice", &[]).await;
-    let first = f.sign_in("alice", None).await.authentication_result().unwrap().clone();
+    let first = f
+        .sign_in("alice", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
     let (device, _) = f.confirm_device(&first).await;
-    let Fixture { emulator, pool_id, client_id, .. } = f;
+    let Fixture {
+        emulator,
+        pool_id,
+        client_id,
+        ..
+    } = f;
     emulator.stop().await;
     assert!(path.exists());
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains(PASSWORD), "passwords are never stored");
-    assert!(!text.contains(&device.password), "device passwords are never stored");
+    assert!(
+        !text.contains(&device.password),
+        "device passwords are never stored"
+    );
 
     let emulator = Emulator::start(config).await.unwrap();
     let sdk = sdk_client(&emulator.endpoint(), false);
-    let f = Fixture { endpoint: emulator.endpoint(), emulator, sdk, pool_id, client_id, client_secret: None };
+    let f = Fixture {
+        endpoint: emulator.endpoint(),
+        emulator,
+        sdk,
+        pool_id,
+        client_id,
+        client_secret: None,
+    };
     let again = f.sign_in("alice", Some(&device)).await;
-    assert!(again.authentication_result().is_some(), "remembered device survives a restart");
+    assert!(
+        again.authentication_result().is_some(),
+        "remembered device survives a restart"
+    );
     let refreshed = f
         .sdk
         .get_tokens_from_refresh_token()
@@ -35,6 +65,17 @@ async fn state_file_keeps_pools_users_devices_and_refresh_tokens() {
         .send()
         .await;
     assert!(refreshed.is_ok(), "{refreshed:?}");
+    // Tokens signed before the restart still verify (the key is part of the state).
+    let user = f
+        .sdk
+        .get_user()
+        .access_token(first.access_token().unwrap())
+        .send()
+        .await;
+    assert_eq!(
+        user.map(|u| u.username().to_owned()).ok().as_deref(),
+        Some("alice")
+    );
     f.emulator.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -53,7 +94,12 @@ async fn seed_file_creates_pools_clients_and_users() {
         ),
     )
     .unwrap();
-    let emulator = Emulator::start(EmulatorConfig { seed_file: Some(path), ..EmulatorConfig::default() }).await.unwrap();
+    let emulator = Emulator::start(EmulatorConfig {
+        seed_file: Some(path),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
     let sdk = sdk_client(&emulator.endpoint(), false);
     let f = Fixture {
         endpoint: emulator.endpoint(),
@@ -64,7 +110,12 @@ async fn seed_file_creates_pools_clients_and_users() {
         client_secret: None,
     };
     let out = f.sign_in("alice", None).await;
-    assert!(out.authentication_result().unwrap().new_device_metadata().is_some());
+    assert!(
+        out.authentication_result()
+            .unwrap()
+            .new_device_metadata()
+            .is_some()
+    );
     f.emulator.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -81,8 +132,15 @@ async fn binary_prints_its_endpoint_and_serves() {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line()).await.unwrap().unwrap().unwrap();
-    let endpoint = line.strip_prefix("cognito-emulator listening on ").expect("endpoint line").to_owned();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let endpoint = line
+        .strip_prefix("cognito-emulator listening on ")
+        .expect("endpoint line")
+        .to_owned();
     let (status, _) = crate::common::http(&endpoint, "GET", "/_emulator/health", &[], "").await;
     assert_eq!(status, 200);
     child.kill().await.unwrap();

@@ -37,7 +37,10 @@ pub fn pad_hex(n: &BigUint) -> String {
 
 pub fn pad(n: &BigUint) -> Vec<u8> {
     let hex = pad_hex(n);
-    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")).collect()
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect()
 }
 
 fn sha(parts: &[&[u8]]) -> Vec<u8> {
@@ -91,8 +94,16 @@ pub fn hkdf16(u: &BigUint, s: &BigUint) -> [u8; 16] {
     out
 }
 
-pub fn signature(key: &[u8], realm: &str, user: &str, secret_block_b64: &str, timestamp: &str) -> String {
-    let block = STANDARD.decode(secret_block_b64).expect("SECRET_BLOCK base64");
+pub fn signature(
+    key: &[u8],
+    realm: &str,
+    user: &str,
+    secret_block_b64: &str,
+    timestamp: &str,
+) -> String {
+    let block = STANDARD
+        .decode(secret_block_b64)
+        .expect("SECRET_BLOCK base64");
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("hmac");
     mac.update(realm.as_bytes());
     mac.update(user.as_bytes());
@@ -109,7 +120,9 @@ pub fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
 }
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// TIMESTAMP for an epoch second (a second, independent calendar: counting years and months).
 pub fn timestamp(epoch: i64) -> String {
@@ -121,7 +134,20 @@ pub fn timestamp(epoch: i64) -> String {
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
         let len = if leap { 366 } else { 365 };
         if days < len {
-            let lengths = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+            let lengths = [
+                31,
+                if leap { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ];
             let mut month = 0;
             while days >= lengths[month] {
                 days -= lengths[month];
@@ -142,7 +168,10 @@ pub fn timestamp(epoch: i64) -> String {
 }
 
 pub fn now_epoch() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64
 }
 
 /// One client ephemeral (a, A).
@@ -168,7 +197,14 @@ impl SrpClient {
     }
 
     /// The 16-byte key for a PASSWORD_VERIFIER / DEVICE_PASSWORD_VERIFIER challenge.
-    pub fn key(&self, realm: &str, user: &str, password: &str, salt_hex: &str, b_hex: &str) -> [u8; 16] {
+    pub fn key(
+        &self,
+        realm: &str,
+        user: &str,
+        password: &str,
+        salt_hex: &str,
+        b_hex: &str,
+    ) -> [u8; 16] {
         let big_b = hex(b_hex);
         let u = compute_u(&self.big_a, &big_b);
         let x = compute_x(&hex(salt_hex), realm, user, password);
@@ -178,7 +214,12 @@ impl SrpClient {
 }
 
 /// ConfirmDevice's DeviceSecretVerifierConfig: (PasswordVerifier, Salt), both base64(pad(..)).
-pub fn device_verifier(group_key: &str, device_key: &str, password: &str, salt: &BigUint) -> (String, String) {
+pub fn device_verifier(
+    group_key: &str,
+    device_key: &str,
+    password: &str,
+    salt: &BigUint,
+) -> (String, String) {
     let x = compute_x(salt, group_key, device_key, password);
     let v = g().modpow(&x, &n());
     (STANDARD.encode(pad(&v)), STANDARD.encode(pad(salt)))
