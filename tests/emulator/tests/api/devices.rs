@@ -336,3 +336,100 @@ async fn refresh_with_the_confirmed_device_key_and_forget_kills_it() {
         "NotAuthorizedException"
     );
 }
+
+#[tokio::test]
+async fn device_key_sent_after_new_password_required_leads_to_device_srp_auth() {
+    let f = Fixture::new(PoolOptions::default()).await;
+    f.user("uwe", &[]).await;
+    let first = f
+        .sign_in("uwe", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
+    let (device, _) = f.confirm_device(&first).await;
+    // An administrator sets a temporary password: the next sign-in must change it.
+    f.sdk
+        .admin_set_user_password()
+        .user_pool_id(&f.pool_id)
+        .username("uwe")
+        .password("Temp-Pass-2")
+        .permanent(false)
+        .send()
+        .await
+        .unwrap();
+    let (init, srp) = f.initiate("uwe", Some(&device.key)).await;
+    let out = f
+        .password_verifier(
+            &init.unwrap(),
+            &srp,
+            "Temp-Pass-2",
+            Answer {
+                device_key: Some(device.key.clone()),
+                ..Answer::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        out.challenge_name(),
+        Some(&ChallengeNameType::NewPasswordRequired)
+    );
+    let next = f
+        .sdk
+        .respond_to_auth_challenge()
+        .client_id(&f.client_id)
+        .challenge_name(ChallengeNameType::NewPasswordRequired)
+        .challenge_responses("USERNAME", "uwe")
+        .challenge_responses("NEW_PASSWORD", PASSWORD)
+        .challenge_responses("DEVICE_KEY", &device.key)
+        .set_session(out.session().map(str::to_owned))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        next.challenge_name(),
+        Some(&ChallengeNameType::DeviceSrpAuth)
+    );
+    let done = f
+        .device_steps("uwe", next.session(), &device)
+        .await
+        .unwrap();
+    assert!(
+        done.authentication_result()
+            .unwrap()
+            .new_device_metadata()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn admin_initiate_auth_with_admin_user_password_auth() {
+    use aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType;
+    let f = Fixture::new(PoolOptions {
+        flows: vec![
+            ExplicitAuthFlowsType::AllowAdminUserPasswordAuth,
+            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+        ],
+        ..PoolOptions::default()
+    })
+    .await;
+    f.user("vic", &[]).await;
+    let out = f
+        .sdk
+        .admin_initiate_auth()
+        .user_pool_id(&f.pool_id)
+        .client_id(&f.client_id)
+        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+        .auth_parameters("USERNAME", "vic")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        out.authentication_result()
+            .unwrap()
+            .new_device_metadata()
+            .is_some()
+    );
+}

@@ -469,3 +469,40 @@ async fn missing_srp_a_is_invalid_parameter() {
     assert_eq!(body["__type"], "InvalidParameterException");
     assert_eq!(body["message"], "Missing required parameter SRP_A");
 }
+
+#[tokio::test]
+async fn unknown_session_on_an_mfa_answer_is_refused() {
+    let f = fixture().await;
+    let out = f
+        .sdk
+        .respond_to_auth_challenge()
+        .client_id(&f.client_id)
+        .challenge_name(ChallengeNameType::SmsMfa)
+        .challenge_responses("USERNAME", "alice")
+        .challenge_responses("SMS_MFA_CODE", "123456")
+        .session("bm90IGEgc2Vzc2lvbg==")
+        .send()
+        .await;
+    expect(
+        err(out),
+        (
+            "NotAuthorizedException",
+            "Invalid session for the user, session is expired.",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn unknown_client_is_resource_not_found() {
+    let f = fixture().await;
+    let out = f
+        .sdk
+        .initiate_auth()
+        .client_id("nosuchclient0000000000000")
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", "alice")
+        .auth_parameters("SRP_A", SrpClient::new().a_hex())
+        .send()
+        .await;
+    assert_eq!(err(out).0, "ResourceNotFoundException");
+}
