@@ -26,7 +26,17 @@ pub struct SigningKey {
     n: BigUint,
     e: BigUint,
     d: BigUint,
+    /// CRT parts (p, q, d mod p-1, d mod q-1, q^-1 mod p) when the primes are known.
+    crt: Option<Crt>,
     len: usize,
+}
+
+struct Crt {
+    p: BigUint,
+    q: BigUint,
+    dp: BigUint,
+    dq: BigUint,
+    q_inv: BigUint,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -109,6 +119,12 @@ pub struct KeyMaterial {
     pub e: String,
     /// Private exponent.
     pub d: String,
+    /// First prime (for CRT signing).
+    #[serde(default)]
+    pub p: Option<String>,
+    /// Second prime.
+    #[serde(default)]
+    pub q: Option<String>,
 }
 
 impl SigningKey {
@@ -118,6 +134,8 @@ impl SigningKey {
             n: self.n.to_str_radix(16),
             e: self.e.to_str_radix(16),
             d: self.d.to_str_radix(16),
+            p: self.crt.as_ref().map(|c| c.p.to_str_radix(16)),
+            q: self.crt.as_ref().map(|c| c.q.to_str_radix(16)),
         }
     }
 
@@ -132,13 +150,36 @@ impl SigningKey {
         if n.bits() < 1024 {
             return None;
         }
-        Some(Self::assemble(n, e, d))
+        let primes = match (&material.p, &material.q) {
+            (Some(p), Some(q)) => parse(p).zip(parse(q)).filter(|(p, q)| p * q == n),
+            _ => None,
+        };
+        Some(Self::assemble(n, e, d, primes))
     }
 
-    fn assemble(n: BigUint, e: BigUint, d: BigUint) -> Self {
+    fn assemble(n: BigUint, e: BigUint, d: BigUint, primes: Option<(BigUint, BigUint)>) -> Self {
         let len = n.bits().div_ceil(8) as usize;
         let kid = URL_SAFE_NO_PAD.encode(&Sha256::digest(n.to_bytes_be())[..12]);
-        SigningKey { kid, n, e, d, len }
+        let crt = primes.and_then(|(p, q)| {
+            let q_inv = mod_inverse(&q, &p)?;
+            let dp = &d % (&p - 1u32);
+            let dq = &d % (&q - 1u32);
+            Some(Crt {
+                p,
+                q,
+                dp,
+                dq,
+                q_inv,
+            })
+        });
+        SigningKey {
+            kid,
+            n,
+            e,
+            d,
+            crt,
+            len,
+        }
     }
 
     /// Generates a fresh 2048-bit key.
@@ -154,7 +195,7 @@ impl SigningKey {
             let Some(d) = mod_inverse(&e, &phi) else {
                 continue;
             };
-            return Self::assemble(p * q, e, d);
+            return Self::assemble(&p * &q, e, d, Some((p, q)));
         }
     }
 
@@ -229,6 +270,15 @@ impl SigningKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crt_and_plain_signatures_agree() {
+        let key = SigningKey::generate();
+        let mut plain = SigningKey::from_material(&key.material()).unwrap();
+        plain.crt = None;
+        assert_eq!(key.sign(b"message"), plain.sign(b"message"));
+        assert!(plain.verify(b"message", &key.sign(b"message")));
+    }
 
     #[test]
     fn sign_and_verify() {
