@@ -210,10 +210,18 @@ impl SigningKey {
     }
 
     fn sign(&self, message: &[u8]) -> Vec<u8> {
-        let s = self
-            .encoded_message(message)
-            .modpow(&self.d, &self.n)
-            .to_bytes_be();
+        let m = self.encoded_message(message);
+        let s = match &self.crt {
+            // RFC 8017 section 5.1.2, the CRT form: about four times faster.
+            Some(c) => {
+                let m1 = m.modpow(&c.dp, &c.p);
+                let m2 = m.modpow(&c.dq, &c.q);
+                let h = (&c.q_inv * ((&m1 + &c.p) - (&m2 % &c.p))) % &c.p;
+                m2 + h * &c.q
+            }
+            None => m.modpow(&self.d, &self.n),
+        }
+        .to_bytes_be();
         let mut out = vec![0u8; self.len - s.len()];
         out.extend_from_slice(&s);
         out
