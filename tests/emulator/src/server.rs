@@ -6,6 +6,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
+use hyper::header::HeaderValue;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
@@ -93,6 +94,7 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, R
     let query = req.uri().query().unwrap_or("").to_owned();
     match (req.method().clone(), path.as_str()) {
         (Method::POST, "/") => operation(app, req).await,
+        (Method::OPTIONS, _) => Ok(preflight(&req)),
         (Method::GET, "/_emulator/health") => Ok(json_response(200, &json!({ "status": "ok" }))),
         (Method::GET, "/_emulator/sms") => Ok(sms(&app, &query)),
         (Method::POST, "/_emulator/faults") => {
@@ -130,6 +132,24 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, R
             &json!({ "__type": "UnknownOperationException", "message": format!("No route for {method} {p}") }),
         )),
     }
+}
+
+/// CORS preflight: everything is allowed.
+fn preflight(req: &Request<Incoming>) -> HttpResponse {
+    let mut response = json_response(200, &json!({}));
+    let headers = response.headers_mut();
+    headers.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
+    );
+    let requested = req
+        .headers()
+        .get("access-control-request-headers")
+        .cloned()
+        .unwrap_or_else(|| HeaderValue::from_static("*"));
+    headers.insert("access-control-allow-headers", requested);
+    headers.insert("access-control-max-age", HeaderValue::from_static("86400"));
+    response
 }
 
 fn percent_decode(text: &str) -> String {

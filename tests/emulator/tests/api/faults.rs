@@ -141,3 +141,23 @@ async fn delete_clears_faults() {
             .unwrap_err(),
     ));
 }
+
+#[tokio::test]
+async fn cors_preflight_is_allowed_for_browser_clients() {
+    let f = Fixture::new(PoolOptions::default()).await;
+    let (status, _) = http(
+        &f.endpoint,
+        "OPTIONS",
+        "/",
+        &[
+            ("Origin", "http://localhost:3000"),
+            (
+                "Access-Control-Request-Headers",
+                "x-amz-target, content-type",
+            ),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+}
