@@ -31,4 +31,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod client;
+mod error;
+pub mod flow;
 pub mod srp;
+pub mod store;
+mod tokens;
+mod transport;
+
+pub use client::{Client, ClientConfig, Device, LocalDevice};
+pub use error::{Error, ServiceDetails};
+pub use flow::{DeviceOutcome, MfaType, SignInStep, SignedIn};
+pub use tokens::Tokens;

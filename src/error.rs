@@ -1,0 +1,129 @@
+//! The one public error type: variants an app can act on, each keeping Cognito's error type
+//! and message for diagnostics, never a secret.
+
+use crate::srp::SrpError;
+use crate::store::StoreError;
+
+/// What Cognito said, for logs and support tickets: its `__type` and message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServiceDetails {
+    /// The error type, e.g. `NotAuthorizedException`.
+    pub error_type: Option<String>,
+    /// The service's message, e.g. `Incorrect username or password.`.
+    pub message: Option<String>,
+}
+
+impl std::fmt::Display for ServiceDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.error_type, &self.message) {
+            (Some(t), Some(m)) => write!(f, "{t}: {m}"),
+            (Some(t), None) => f.write_str(t),
+            (None, Some(m)) => f.write_str(m),
+            (None, None) => f.write_str("no details"),
+        }
+    }
+}
+
+/// Every way a call of this SDK can fail.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Wrong user name or password (Cognito's `NotAuthorizedException` during sign-in), or a
+    /// user that does not exist when the pool hides that (`UserNotFoundException`).
+    #[error("incorrect username or password ({0})")]
+    NotAuthorized(ServiceDetails),
+    /// The MFA or verification code is wrong. The same step can be answered again.
+    #[error("the code is wrong ({0})")]
+    CodeMismatch(ServiceDetails),
+    /// The code, or the sign-in session, expired: start the sign-in again.
+    #[error("the code or the sign-in session expired ({0})")]
+    Expired(ServiceDetails),
+    /// The new password does not satisfy the pool's policy.
+    #[error("the password does not satisfy the policy ({0})")]
+    InvalidPassword(ServiceDetails),
+    /// The user has not confirmed their account (sign-up code not entered yet).
+    #[error("the user is not confirmed ({0})")]
+    UserNotConfirmed(ServiceDetails),
+    /// The user must reset their password before signing in.
+    #[error("the user must reset the password ({0})")]
+    PasswordResetRequired(ServiceDetails),
+    /// The remembered device was forgotten on the server, and signing in again without it
+    /// did not succeed either (the local record is already deleted).
+    #[error("the remembered device is no longer known to the server ({0})")]
+    DeviceForgotten(ServiceDetails),
+    /// The device-secret store is locked or not yet available (for instance before the first
+    /// unlock after a reboot). Retry later; nothing was deleted.
+    #[error("the device-secret store is unavailable: {0}")]
+    StoreUnavailable(String),
+    /// The device-secret store failed in another way.
+    #[error("the device-secret store failed: {0}")]
+    Store(String),
+    /// Cognito throttled the request, and retrying did not help.
+    #[error("too many requests ({0})")]
+    Throttled(ServiceDetails),
+    /// The network failed (connection refused or reset, DNS, TLS, timeout).
+    #[error("network error: {0}")]
+    Network(String),
+    /// The server's answer could not be understood (malformed challenge, missing fields,
+    /// unknown challenge, a response that is not Cognito's).
+    #[error("invalid answer from the server: {0}")]
+    InvalidServerAnswer(String),
+    /// Cognito rejected the request as invalid (`InvalidParameterException` and the like).
+    #[error("the request was rejected ({0})")]
+    InvalidRequest(ServiceDetails),
+    /// The client's configuration is wrong (user pool id, app client id, endpoint).
+    #[error("configuration error: {0}")]
+    Configuration(String),
+    /// The answer given does not fit the step (for instance an MFA type not offered).
+    #[error("invalid answer to this sign-in step: {0}")]
+    InvalidStepAnswer(String),
+    /// Any other error of the service.
+    #[error("service error ({0})")]
+    Service(ServiceDetails),
+}
+
+impl Error {
+    /// Cognito's error type and message, when the error came from the service.
+    pub fn service_details(&self) -> Option<&ServiceDetails> {
+        match self {
+            Self::NotAuthorized(d)
+            | Self::CodeMismatch(d)
+            | Self::Expired(d)
+            | Self::InvalidPassword(d)
+            | Self::UserNotConfirmed(d)
+            | Self::PasswordResetRequired(d)
+            | Self::DeviceForgotten(d)
+            | Self::Throttled(d)
+            | Self::InvalidRequest(d)
+            | Self::Service(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same call again later can succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Self::Throttled(_) | Self::Network(_) | Self::StoreUnavailable(_)
+        )
+    }
+}
+
+impl From<SrpError> for Error {
+    fn from(e: SrpError) -> Self {
+        match e {
+            SrpError::InvalidUserPoolId(_) => Self::Configuration(e.to_string()),
+            SrpError::Randomness(_) => Self::Configuration(e.to_string()),
+            other => Self::InvalidServerAnswer(other.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(m) => Self::StoreUnavailable(m),
+            other => Self::Store(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! Where device secrets live: a small key-value [`SecretStore`] (the OS keychain, an app's own
+//! storage, or [`MemoryStore`] for tests) under a versioned [`DeviceRecord`] format with an
+//! alias index from typed user names to internal ones (PROTOCOL.md 5.1 and 6).
+
+mod memory;
+pub(crate) mod record;
+
+pub use memory::MemoryStore;
+pub use record::{DeviceRecord, DeviceState, RECORD_FORMAT_VERSION};
+
+pub(crate) use record::DeviceRecords;
+
+/// Why a store operation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The store is locked or not yet available (keychain before first unlock, no Secret
+    /// Service running). Retryable; the SDK never deletes anything because of it.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// Any other failure of the store.
+    #[error("store failure: {0}")]
+    Failed(String),
+}
+
+/// A store of small secrets by account name. Implementations must be safe to call from any
+/// thread; the SDK calls them off the async executor (they may block on a keychain).
+///
+/// - `read` of an absent account is `Ok(None)`.
+/// - `delete` of an absent account is `Ok(())` (deletes are idempotent).
+/// - A locked or unavailable backend answers [`StoreError::Unavailable`].
+pub trait SecretStore: Send + Sync + 'static {
+    /// The bytes stored under `account`, if any.
+    fn read(&self, account: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Stores `secret` under `account`, replacing what was there.
+    fn write(&self, account: &str, secret: &[u8]) -> Result<(), StoreError>;
+    /// Removes `account`; succeeds when it is already absent.
+    fn delete(&self, account: &str) -> Result<(), StoreError>;
+}

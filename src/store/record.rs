@@ -1,0 +1,355 @@
+//! The device record: one per (user pool, app client, internal user name), versioned JSON, and
+//! an alias index from the names users type (an e-mail address, a phone number) to the internal
+//! name (PROTOCOL.md 5.1: data written under one name and read under another is the classic
+//! cause of MFA on a "remembered" device).
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::{SecretStore, StoreError};
+use crate::srp::DevicePassword;
+
+/// The record format written today. Readers accept this version and any older one.
+pub const RECORD_FORMAT_VERSION: u32 = 1;
+
+/// Where a device stands with the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceState {
+    /// The secret is stored but ConfirmDevice has not (known to have) succeeded: such a record
+    /// is cleaned up on the next sign-in (forgotten on the server, deleted here).
+    Pending,
+    /// ConfirmDevice succeeded.
+    Confirmed,
+}
+
+/// A device's secret and what the client needs to decide things.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceRecord {
+    /// The internal user name the record belongs to.
+    pub username: String,
+    /// NewDeviceMetadata.DeviceKey.
+    pub device_key: String,
+    /// NewDeviceMetadata.DeviceGroupKey.
+    pub device_group_key: String,
+    /// The device password (secret).
+    pub device_password: DevicePassword,
+    /// Pending or confirmed.
+    pub state: DeviceState,
+    /// Whether the device is remembered (MFA is skipped with it).
+    pub remembered: bool,
+    /// When ConfirmDevice succeeded, seconds since the epoch.
+    pub confirmed_at: Option<u64>,
+    /// The typed names known to map to this user.
+    pub aliases: Vec<String>,
+}
+
+impl std::fmt::Debug for DeviceRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceRecord")
+            .field("username", &self.username)
+            .field("device_key", &self.device_key)
+            .field("device_group_key", &self.device_group_key)
+            .field("device_password", &self.device_password)
+            .field("state", &self.state)
+            .field("remembered", &self.remembered)
+            .field("confirmed_at", &self.confirmed_at)
+            .field("aliases", &self.aliases)
+            .finish()
+    }
+}
+
+/// The serialised form. Field names are part of the format: never rename, only add optional
+/// fields (and bump the version when a reader must know).
+#[derive(Serialize, Deserialize)]
+struct RecordV1 {
+    v: u32,
+    username: String,
+    device_key: String,
+    device_group_key: String,
+    device_password: String,
+    state: DeviceState,
+    remembered: bool,
+    #[serde(default)]
+    confirmed_at: Option<u64>,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+impl Drop for RecordV1 {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.device_password);
+    }
+}
+
+impl DeviceRecord {
+    /// Serialises to the current format.
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        let v1 = RecordV1 {
+            v: RECORD_FORMAT_VERSION,
+            username: self.username.clone(),
+            device_key: self.device_key.clone(),
+            device_group_key: self.device_group_key.clone(),
+            device_password: self.device_password.expose().to_owned(),
+            state: self.state,
+            remembered: self.remembered,
+            confirmed_at: self.confirmed_at,
+            aliases: self.aliases.clone(),
+        };
+        Zeroizing::new(serde_json::to_vec(&v1).expect("a record always serialises"))
+    }
+
+    /// Parses any supported version. The error text never contains the bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        struct Version {
+            v: u32,
+        }
+        let version: Version = serde_json::from_slice(bytes).map_err(|e| {
+            format!(
+                "not a device record (line {}, column {})",
+                e.line(),
+                e.column()
+            )
+        })?;
+        match version.v {
+            1 => {
+                let mut v1: RecordV1 = serde_json::from_slice(bytes).map_err(|e| {
+                    format!(
+                        "malformed version-1 device record ({:?} error)",
+                        e.classify()
+                    )
+                })?;
+                Ok(Self {
+                    username: std::mem::take(&mut v1.username),
+                    device_key: std::mem::take(&mut v1.device_key),
+                    device_group_key: std::mem::take(&mut v1.device_group_key),
+                    device_password: DevicePassword::new(std::mem::take(&mut v1.device_password)),
+                    state: v1.state,
+                    remembered: v1.remembered,
+                    confirmed_at: v1.confirmed_at,
+                    aliases: std::mem::take(&mut v1.aliases),
+                })
+            }
+            other => Err(format!(
+                "device record version {other} is newer than this SDK ({RECORD_FORMAT_VERSION})"
+            )),
+        }
+    }
+
+    /// Best effort: the DeviceKey of a record that does not parse, so the stale device can
+    /// still be forgotten on the server.
+    pub(crate) fn salvage_device_key(bytes: &[u8]) -> Option<String> {
+        let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+        value.get("device_key")?.as_str().map(str::to_owned)
+    }
+}
+
+/// What a look-up found.
+#[derive(Debug)]
+pub(crate) enum Lookup {
+    /// No record for this name.
+    None,
+    /// A record, read under `account_user` (the name to delete it under).
+    Found {
+        account_user: String,
+        record: DeviceRecord,
+    },
+    /// Bytes that do not parse, under `account_user`.
+    Unreadable {
+        account_user: String,
+        reason: String,
+        device_key: Option<String>,
+    },
+}
+
+/// The records of one (user pool, app client), over a [`SecretStore`]. Every store call runs
+/// on the blocking thread pool.
+#[derive(Clone)]
+pub(crate) struct DeviceRecords {
+    store: Arc<dyn SecretStore>,
+    pool_id: String,
+    client_id: String,
+}
+
+impl DeviceRecords {
+    pub(crate) fn new(store: Arc<dyn SecretStore>, pool_id: &str, client_id: &str) -> Self {
+        Self {
+            store,
+            pool_id: pool_id.to_owned(),
+            client_id: client_id.to_owned(),
+        }
+    }
+
+    /// The account of a user's record: `device:<pool id>:<client id>:<internal user name>`.
+    pub(crate) fn record_account(&self, username: &str) -> String {
+        format!("device:{}:{}:{username}", self.pool_id, self.client_id)
+    }
+
+    /// The account of an alias: `alias:<pool id>:<client id>:<typed name>`.
+    pub(crate) fn alias_account(&self, typed: &str) -> String {
+        format!("alias:{}:{}:{typed}", self.pool_id, self.client_id)
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn SecretStore) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || {
+            // A panicking app store becomes an error, never a crash.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(store.as_ref())))
+                .unwrap_or_else(|_| Err(StoreError::Failed("the store panicked".to_owned())))
+        })
+        .await
+        .map_err(|e| StoreError::Failed(format!("store task failed: {e}")))?
+    }
+
+    /// The record for a name as typed or as the internal name: first the record under the
+    /// name itself, then through the alias index.
+    pub(crate) async fn find(&self, name: &str) -> Result<Lookup, StoreError> {
+        let direct = self.read_record(name).await?;
+        if !matches!(direct, Lookup::None) {
+            return Ok(direct);
+        }
+        let alias_account = self.alias_account(name);
+        let internal = self
+            .blocking(move |s| s.read(&alias_account))
+            .await?
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        match internal {
+            Some(internal) if internal != name => self.read_record(&internal).await,
+            _ => Ok(Lookup::None),
+        }
+    }
+
+    async fn read_record(&self, username: &str) -> Result<Lookup, StoreError> {
+        let account = self.record_account(username);
+        let Some(bytes) = self.blocking(move |s| s.read(&account)).await? else {
+            return Ok(Lookup::None);
+        };
+        let bytes = Zeroizing::new(bytes);
+        Ok(match DeviceRecord::from_bytes(&bytes) {
+            Ok(record) => Lookup::Found {
+                account_user: username.to_owned(),
+                record,
+            },
+            Err(reason) => Lookup::Unreadable {
+                account_user: username.to_owned(),
+                reason,
+                device_key: DeviceRecord::salvage_device_key(&bytes),
+            },
+        })
+    }
+
+    /// Writes a record under its user name, and an alias entry for each alias.
+    pub(crate) async fn save(&self, record: &DeviceRecord) -> Result<(), StoreError> {
+        let account = self.record_account(&record.username);
+        let bytes = record.to_bytes();
+        self.blocking(move |s| s.write(&account, &bytes)).await?;
+        for alias in record.aliases.iter().filter(|a| **a != record.username) {
+            let account = self.alias_account(alias);
+            let username = record.username.clone();
+            self.blocking(move |s| s.write(&account, username.as_bytes()))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the record read under `username` (and its aliases, when it could be read).
+    pub(crate) async fn delete(
+        &self,
+        username: &str,
+        aliases: &[String],
+    ) -> Result<(), StoreError> {
+        let account = self.record_account(username);
+        self.blocking(move |s| s.delete(&account)).await?;
+        for alias in aliases {
+            let account = self.alias_account(alias);
+            self.blocking(move |s| s.delete(&account)).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Seconds since the epoch (0 for a clock before 1970).
+pub(crate) fn now_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MemoryStore;
+
+    fn record() -> DeviceRecord {
+        DeviceRecord {
+            username: "6f1c2b8e-user".into(),
+            device_key: "us-east-1_dev".into(),
+            device_group_key: "-grp".into(),
+            device_password: DevicePassword::new("c2VjcmV0"),
+            state: DeviceState::Confirmed,
+            remembered: true,
+            confirmed_at: Some(1_700_000_000),
+            aliases: vec!["jane@example.com".into()],
+        }
+    }
+
+    #[test]
+    fn round_trip_and_debug_hides_the_password() {
+        let r = record();
+        let bytes = r.to_bytes();
+        assert_eq!(DeviceRecord::from_bytes(&bytes).unwrap(), r);
+        assert!(!format!("{r:?}").contains("c2VjcmV0"));
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(text.starts_with("{\"v\":1,"), "{text}");
+    }
+
+    #[test]
+    fn unknown_versions_and_garbage_are_reported_without_content() {
+        let err =
+            DeviceRecord::from_bytes(br#"{"v":99,"device_password":"c2VjcmV0"}"#).unwrap_err();
+        assert!(err.contains("99") && !err.contains("c2VjcmV0"), "{err}");
+        let err = DeviceRecord::from_bytes(br#"{"v":1,"device_password":"c2VjcmV0"}"#).unwrap_err();
+        assert!(!err.contains("c2VjcmV0"), "{err}");
+        assert!(DeviceRecord::from_bytes(b"\xff\x00").is_err());
+        assert_eq!(
+            DeviceRecord::salvage_device_key(br#"{"v":1,"device_key":"k1"}"#).as_deref(),
+            Some("k1")
+        );
+    }
+
+    #[tokio::test]
+    async fn finds_by_internal_name_and_alias_and_deletes_idempotently() {
+        let store = Arc::new(MemoryStore::new());
+        let records = DeviceRecords::new(store.clone(), "us-east-1_Pool", "client");
+        records.save(&record()).await.unwrap();
+        for name in ["6f1c2b8e-user", "jane@example.com"] {
+            match records.find(name).await.unwrap() {
+                Lookup::Found {
+                    account_user,
+                    record: r,
+                } => {
+                    assert_eq!(account_user, "6f1c2b8e-user");
+                    assert_eq!(r, record());
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        assert!(matches!(records.find("bob").await.unwrap(), Lookup::None));
+        records
+            .delete("6f1c2b8e-user", &["jane@example.com".into()])
+            .await
+            .unwrap();
+        records
+            .delete("6f1c2b8e-user", &["jane@example.com".into()])
+            .await
+            .unwrap();
+        assert!(store.accounts().is_empty(), "{:?}", store.accounts());
+    }
+}

@@ -1,0 +1,307 @@
+//! The official `aws-sdk-cognitoidentityprovider` client, built without credentials (the user
+//! pool calls are unsigned), and the mapping of its errors to ours, with the retry policy.
+//!
+//! The SDK's own retries are off: whether a step may be repeated depends on the step (a
+//! PASSWORD_VERIFIER must not be re-sent with a stale TIMESTAMP, an MFA code is single-use), so
+//! each call site says what it tolerates ([`Retry`]).
+
+use std::future::Future;
+use std::time::Duration;
+
+use aws_sdk_cognitoidentityprovider as cip;
+use cip::config::retry::RetryConfig;
+use cip::config::timeout::TimeoutConfig;
+use cip::config::{BehaviorVersion, Region};
+use cip::error::{ProvideErrorMetadata, SdkError};
+
+use crate::error::{Error, ServiceDetails};
+
+/// Network settings of a client.
+#[derive(Debug, Clone)]
+pub(crate) struct TransportConfig {
+    pub region: String,
+    pub endpoint: Option<String>,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+/// Builds the SDK client.
+pub(crate) fn build_client(config: &TransportConfig) -> cip::Client {
+    let mut builder = cip::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(config.region.clone()))
+        .retry_config(RetryConfig::disabled())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(config.connect_timeout)
+                .operation_attempt_timeout(config.timeout)
+                .operation_timeout(config.timeout)
+                .build(),
+        );
+    if let Some(endpoint) = &config.endpoint {
+        builder = builder.endpoint_url(endpoint.clone());
+    }
+    cip::Client::from_conf(builder.build())
+}
+
+/// How a failed call went wrong, before the caller decides what it means.
+#[derive(Debug, Clone)]
+pub(crate) enum Failure {
+    /// The service answered with an error.
+    Service {
+        details: ServiceDetails,
+        status: Option<u16>,
+    },
+    /// No answer within the timeout; the request may have been processed.
+    Timeout(String),
+    /// The connection failed; the request may have been sent.
+    Network(String),
+    /// An answer that is not a Cognito response.
+    BadResponse(String),
+    /// The request could not be built (a bug or a bad configuration).
+    Construction(String),
+}
+
+impl Failure {
+    /// Cognito's error type, e.g. `NotAuthorizedException`.
+    pub(crate) fn code(&self) -> Option<&str> {
+        match self {
+            Self::Service { details, .. } => details.error_type.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn message(&self) -> Option<&str> {
+        match self {
+            Self::Service { details, .. } => details.message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Rejected before any processing: safe to send again whatever the step.
+    fn is_throttle(&self) -> bool {
+        matches!(
+            self.code(),
+            Some("TooManyRequestsException" | "LimitExceededException" | "ThrottlingException")
+        ) || matches!(
+            self,
+            Self::Service {
+                status: Some(429),
+                ..
+            }
+        )
+    }
+
+    /// A fault that may pass: throttling, a server error, a dropped connection, a timeout.
+    fn is_transient(&self) -> bool {
+        self.is_throttle()
+            || matches!(self, Self::Timeout(_) | Self::Network(_))
+            || matches!(
+                self,
+                Self::Service { status: Some(s), .. } if *s >= 500
+            )
+            || matches!(
+                self.code(),
+                Some("InternalErrorException" | "ServiceUnavailableException")
+            )
+    }
+}
+
+impl<E, R> From<SdkError<E, R>> for Failure
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    fn from(err: SdkError<E, R>) -> Self {
+        let text = cip::error::DisplayErrorContext(&err).to_string();
+        match err {
+            SdkError::ServiceError(ctx) => {
+                let e = ctx.err();
+                let status = None;
+                Self::Service {
+                    details: ServiceDetails {
+                        error_type: e.code().map(str::to_owned),
+                        message: e.message().map(str::to_owned),
+                    },
+                    status,
+                }
+            }
+            SdkError::TimeoutError(_) => Self::Timeout(text),
+            SdkError::DispatchFailure(f) if f.is_timeout() => Self::Timeout(text),
+            SdkError::DispatchFailure(_) => Self::Network(text),
+            SdkError::ResponseError(_) => Self::BadResponse(text),
+            SdkError::ConstructionFailure(_) => Self::Construction(text),
+            _ => Self::Network(text),
+        }
+    }
+}
+
+impl From<Failure> for Error {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Service { details, .. } => {
+                match details.error_type.as_deref().unwrap_or_default() {
+                    "NotAuthorizedException" | "UserNotFoundException" => {
+                        Error::NotAuthorized(details)
+                    }
+                    "CodeMismatchException" => Error::CodeMismatch(details),
+                    "ExpiredCodeException" => Error::Expired(details),
+                    "InvalidPasswordException" => Error::InvalidPassword(details),
+                    "UserNotConfirmedException" => Error::UserNotConfirmed(details),
+                    "PasswordResetRequiredException" => Error::PasswordResetRequired(details),
+                    "TooManyRequestsException"
+                    | "LimitExceededException"
+                    | "ThrottlingException"
+                    | "TooManyFailedAttemptsException" => Error::Throttled(details),
+                    "InvalidParameterException"
+                    | "InvalidUserPoolConfigurationException"
+                    | "ResourceNotFoundException"
+                    | "InvalidLambdaResponseException"
+                    | "UnsupportedOperationException" => Error::InvalidRequest(details),
+                    _ => Error::Service(details),
+                }
+            }
+            Failure::Timeout(m) => Error::Network(format!("timed out: {m}")),
+            Failure::Network(m) => Error::Network(m),
+            Failure::BadResponse(m) => Error::InvalidServerAnswer(m),
+            Failure::Construction(m) => Error::Configuration(m),
+        }
+    }
+}
+
+/// Which failures a call may be repeated after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retry {
+    /// Only throttling (the request was refused before any processing). For steps that
+    /// consume something on the server: a SECRET_BLOCK, an MFA code, a rotated refresh token.
+    ThrottlingOnly,
+    /// Every transient fault: for idempotent calls (ConfirmDevice with the same verifier,
+    /// UpdateDeviceStatus, ListDevices, ForgetDevice, InitiateAuth).
+    Transient,
+}
+
+/// Attempts and first back-off delay (doubled each time, with jitter).
+const ATTEMPTS: u32 = 3;
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+
+/// Counts the HTTP round trips of a sign-in (attempts, retries included).
+#[derive(Debug, Default)]
+pub(crate) struct RoundTrips(std::sync::atomic::AtomicU32);
+
+impl RoundTrips {
+    pub(crate) fn add(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    pub(crate) fn get(&self) -> u32 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Runs `call` (which builds and sends the request afresh each time, so a retried
+/// PASSWORD_VERIFIER gets a fresh TIMESTAMP) with the given retry policy.
+pub(crate) async fn with_retry<T, Fut>(
+    retry: Retry,
+    trips: &RoundTrips,
+    mut call: impl FnMut() -> Fut,
+) -> Result<T, Failure>
+where
+    Fut: Future<Output = Result<T, Failure>>,
+{
+    let mut delay = FIRST_BACKOFF;
+    let mut attempt = 1;
+    loop {
+        trips.add();
+        match call().await {
+            Ok(v) => return Ok(v),
+            Err(f) => {
+                let repeatable = match retry {
+                    Retry::ThrottlingOnly => f.is_throttle(),
+                    Retry::Transient => f.is_transient(),
+                };
+                if !repeatable || attempt >= ATTEMPTS {
+                    return Err(f);
+                }
+                tracing::debug!(attempt, error = ?f.code(), "retrying after a transient failure");
+                tokio::time::sleep(jitter(delay)).await;
+                delay *= 2;
+                attempt += 1;
+            }
+        }
+    }
+}
+
+/// A delay between 50% and 100% of `d` ("equal jitter"), so clients back off apart.
+fn jitter(d: Duration) -> Duration {
+    let mut b = [0u8; 2];
+    let r = getrandom::fill(&mut b).map_or(0, |_| u16::from_le_bytes(b));
+    d / 2 + d.mul_f64(f64::from(r) / f64::from(u16::MAX) / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(code: &str, status: Option<u16>) -> Failure {
+        Failure::Service {
+            details: ServiceDetails {
+                error_type: Some(code.to_owned()),
+                message: Some("m".to_owned()),
+            },
+            status,
+        }
+    }
+
+    #[tokio::test]
+    async fn retries_throttling_then_succeeds() {
+        let trips = RoundTrips::default();
+        let mut n = 0;
+        let out = with_retry(Retry::ThrottlingOnly, &trips, || {
+            n += 1;
+            let fail = n < 3;
+            async move {
+                if fail {
+                    Err(service("TooManyRequestsException", Some(400)))
+                } else {
+                    Ok(7)
+                }
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!((out, trips.get()), (7, 3));
+    }
+
+    #[tokio::test]
+    async fn does_not_retry_a_reset_when_only_throttling_is_safe() {
+        let trips = RoundTrips::default();
+        let err = with_retry(Retry::ThrottlingOnly, &trips, || async {
+            Err::<(), _>(Failure::Network("reset".into()))
+        })
+        .await
+        .unwrap_err();
+        assert!(matches!(err, Failure::Network(_)));
+        assert_eq!(trips.get(), 1);
+    }
+
+    #[tokio::test]
+    async fn gives_up_after_the_last_attempt() {
+        let trips = RoundTrips::default();
+        let err = with_retry(Retry::Transient, &trips, || async {
+            Err::<(), _>(service("InternalErrorException", Some(500)))
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(err.code(), Some("InternalErrorException"));
+        assert_eq!(trips.get(), ATTEMPTS);
+    }
+
+    #[test]
+    fn maps_cognito_errors_to_actionable_variants() {
+        let e: Error = service("NotAuthorizedException", Some(400)).into();
+        assert!(matches!(e, Error::NotAuthorized(_)));
+        let e: Error = service("CodeMismatchException", Some(400)).into();
+        assert!(matches!(e, Error::CodeMismatch(_)));
+        let e: Error = service("TooManyRequestsException", Some(400)).into();
+        assert!(e.is_retryable());
+    }
+}
