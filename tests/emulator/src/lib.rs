@@ -190,6 +190,14 @@ impl Emulator {
             .collect()
     }
 
+    /// Creates pools, clients and users from a seed document (the `--seed` format, see
+    /// [`persist`]); pools whose `Id` already exists are left alone.
+    pub fn seed(&self, seed: &serde_json::Value) -> Result<(), StartError> {
+        persist::apply_seed(&self.app, seed).map_err(StartError::Seed)?;
+        persist::save(&self.app);
+        Ok(())
+    }
+
     /// Shared state, for tests that need to look inside.
     pub fn app(&self) -> &Arc<app::App> {
         &self.app

@@ -60,6 +60,11 @@ pub fn seed(app: &App, path: &Path) -> Result<(), String> {
         std::fs::read(path).map_err(|e| format!("cannot read seed {}: {e}", path.display()))?;
     let seed: Value =
         serde_json::from_slice(&text).map_err(|e| format!("invalid seed JSON: {e}"))?;
+    apply_seed(app, &seed)
+}
+
+/// Applies a seed document (the format above).
+pub fn apply_seed(app: &App, seed: &Value) -> Result<(), String> {
     let fail = |e: ApiError| e.to_string();
     for pool in seed["pools"].as_array().cloned().unwrap_or_default() {
         if let Some(id) = pool["Id"].as_str()

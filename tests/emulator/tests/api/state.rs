@@ -145,3 +145,49 @@ async fn binary_prints_its_endpoint_and_serves() {
     assert_eq!(status, 200);
     child.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn seed_at_runtime_with_a_secret_client_and_refresh_token_alias() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    emulator
+        .seed(&serde_json::json!({"pools": [{
+            "Id": "us-east-1_Runtime01", "PoolName": "rt",
+            "Clients": [{"ClientId": "rtclient", "ClientName": "app", "ClientSecret": "s3cr3t",
+                         "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}],
+            "Users": [{"Username": "bob", "Password": PASSWORD}]
+        }]}))
+        .unwrap();
+    let sdk = sdk_client(&emulator.endpoint(), false);
+    let f = Fixture {
+        endpoint: emulator.endpoint(),
+        emulator,
+        sdk,
+        pool_id: "us-east-1_Runtime01".into(),
+        client_id: "rtclient".into(),
+        client_secret: Some("s3cr3t".into()),
+    };
+    let result = f
+        .sign_in("bob", None)
+        .await
+        .authentication_result()
+        .unwrap()
+        .clone();
+    let refreshed = f
+        .sdk
+        .initiate_auth()
+        .client_id(&f.client_id)
+        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::RefreshToken)
+        .auth_parameters("REFRESH_TOKEN", result.refresh_token().unwrap())
+        .auth_parameters("SECRET_HASH", f.hash("bob").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        refreshed
+            .authentication_result()
+            .unwrap()
+            .id_token()
+            .is_some()
+    );
+    f.emulator.stop().await;
+}
