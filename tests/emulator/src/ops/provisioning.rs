@@ -101,6 +101,37 @@ pub fn create_user_pool(app: &App, req: Req<'_>) -> ApiResult<Value> {
     Ok(json!({ "UserPool": out }))
 }
 
+/// UpdateUserPool: MfaConfiguration, DeviceConfiguration (absent: device tracking off, as a
+/// full update does in Cognito), Policies, AutoVerifiedAttributes.
+pub fn update_user_pool(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let mut store = app.store();
+    let pool = store.pool_mut(req.str("UserPoolId")?)?;
+    if let Some(mfa) = req.opt_str("MfaConfiguration") {
+        validate_mfa(mfa)?;
+        pool.mfa_configuration = mfa.to_owned();
+    }
+    pool.device_configuration = req
+        .obj("DeviceConfiguration")
+        .map(|dc| DeviceConfiguration {
+            challenge_required_on_new_device: dc
+                .opt_bool("ChallengeRequiredOnNewDevice")
+                .unwrap_or(false),
+            device_only_remembered_on_user_prompt: dc
+                .opt_bool("DeviceOnlyRememberedOnUserPrompt")
+                .unwrap_or(false),
+        });
+    if let Some(policies) = req.0.get("Policies").filter(|p| p.is_object()) {
+        pool.policies = policies.clone();
+        pool.password_minimum_length = policies["PasswordPolicy"]["MinimumLength"]
+            .as_u64()
+            .unwrap_or(8) as usize;
+    }
+    if req.0.get("AutoVerifiedAttributes").is_some() {
+        pool.auto_verified_attributes = req.strings("AutoVerifiedAttributes");
+    }
+    Ok(json!({}))
+}
+
 /// DescribeUserPool.
 pub fn describe_user_pool(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let store = app.store();

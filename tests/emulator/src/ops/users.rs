@@ -329,3 +329,118 @@ pub fn confirm_sign_up(app: &App, req: Req<'_>) -> ApiResult<Value> {
     }
     Ok(json!({}))
 }
+
+/// AdminDisableUser: sign-ins fail with "User is disabled." and tokens stop working.
+pub fn admin_disable_user(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    set_enabled(app, req, false)
+}
+
+/// AdminEnableUser.
+pub fn admin_enable_user(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    set_enabled(app, req, true)
+}
+
+fn set_enabled(app: &App, req: Req<'_>, enabled: bool) -> ApiResult<Value> {
+    let mut store = app.store();
+    let pool = store.pool_mut(req.str("UserPoolId")?)?;
+    let user = user_mut(pool, req.str("Username")?)?;
+    user.enabled = enabled;
+    user.modified = now();
+    Ok(json!({}))
+}
+
+/// AdminResetUserPassword: the user must use ForgotPassword's code before signing in again.
+pub fn admin_reset_user_password(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let mut store = app.store();
+    let pool = store.pool_mut(req.str("UserPoolId")?)?;
+    let user = user_mut(pool, req.str("Username")?)?;
+    user.status = "RESET_REQUIRED".into();
+    user.confirmation_code = Some(six_digits());
+    let message = outbox_message(user, req.str("Username")?);
+    store.sms_outbox.push(message);
+    Ok(json!({}))
+}
+
+fn outbox_message(user: &User, typed: &str) -> SmsMessage {
+    let destination = user
+        .attributes
+        .get("phone_number")
+        .or_else(|| user.attributes.get("email"))
+        .cloned()
+        .unwrap_or_default();
+    SmsMessage {
+        username: user.username.clone(),
+        typed_username: typed.to_owned(),
+        destination,
+        code: user.confirmation_code.clone().unwrap_or_default(),
+        sent_at: now(),
+    }
+}
+
+/// ForgotPassword: a code goes to the outbox (phone, else e-mail).
+pub fn forgot_password(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let client_id = req.str("ClientId")?;
+    let typed = req.str("Username")?;
+    let mut store = app.store();
+    let pool_id = store.pool_of_client(client_id)?.id.clone();
+    let pool = store.pool_mut(&pool_id)?;
+    check_secret_hash(pool.client(client_id)?, typed, req.opt_str("SecretHash"))?;
+    let user = user_mut(pool, typed)?;
+    user.confirmation_code = Some(six_digits());
+    let message = outbox_message(user, typed);
+    let (medium, attribute) = if message.destination.contains('@') {
+        ("EMAIL", "email")
+    } else {
+        ("SMS", "phone_number")
+    };
+    let masked = mask(&message.destination);
+    store.sms_outbox.push(message);
+    Ok(
+        json!({ "CodeDeliveryDetails": { "Destination": masked, "DeliveryMedium": medium, "AttributeName": attribute } }),
+    )
+}
+
+/// ConfirmForgotPassword: the code from ForgotPassword and a new password.
+pub fn confirm_forgot_password(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let client_id = req.str("ClientId")?;
+    let typed = req.str("Username")?;
+    let code = req.str("ConfirmationCode")?;
+    let password = req.str("Password")?;
+    let mut store = app.store();
+    let pool_id = store.pool_of_client(client_id)?.id.clone();
+    let pool = store.pool_mut(&pool_id)?;
+    check_secret_hash(pool.client(client_id)?, typed, req.opt_str("SecretHash"))?;
+    check_password_policy(pool, password)?;
+    let pool_name = pool.srp_pool_name().to_owned();
+    let user = user_mut(pool, typed)?;
+    if user.confirmation_code.as_deref() != Some(code) {
+        return Err(ApiError::new(
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+        ));
+    }
+    set_password(&pool_name, user, password);
+    user.confirmation_code = None;
+    user.status = "CONFIRMED".into();
+    Ok(json!({}))
+}
+
+/// ChangePassword (with the access token and the previous password).
+pub fn change_password(app: &App, req: Req<'_>) -> ApiResult<Value> {
+    let previous = req.str("PreviousPassword")?;
+    let proposed = req.str("ProposedPassword")?;
+    let mut store = app.store();
+    let (pool_id, username, _) = super::tokens::authenticate(app, &store, req.str("AccessToken")?)?;
+    let pool = store.pool_mut(&pool_id)?;
+    let pool_name = pool.srp_pool_name().to_owned();
+    check_password_policy(pool, proposed)?;
+    let user = pool
+        .users
+        .get_mut(&username)
+        .ok_or_else(ApiError::user_not_found)?;
+    if !password_matches(&pool_name, user, previous) {
+        return Err(ApiError::incorrect_password());
+    }
+    set_password(&pool_name, user, proposed);
+    Ok(json!({}))
+}

@@ -152,3 +152,108 @@ async fn admin_user_operations() {
         )
     );
 }
+
+#[tokio::test]
+async fn disable_enable_reset_forgot_and_change_password() {
+    use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
+
+    use crate::common::PASSWORD;
+    let f = Fixture::new(PoolOptions::default()).await;
+    f.user("amy", &[("phone_number", "+15555550140")]).await;
+    let password_auth = |password: &'static str| {
+        f.sdk
+            .initiate_auth()
+            .client_id(&f.client_id)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", "amy")
+            .auth_parameters("PASSWORD", password)
+            .send()
+    };
+    f.sdk
+        .admin_disable_user()
+        .user_pool_id(&f.pool_id)
+        .username("amy")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        err(password_auth(PASSWORD).await),
+        ("NotAuthorizedException".into(), "User is disabled.".into())
+    );
+    f.sdk
+        .admin_enable_user()
+        .user_pool_id(&f.pool_id)
+        .username("amy")
+        .send()
+        .await
+        .unwrap();
+    let tokens = password_auth(PASSWORD).await.unwrap();
+    let access = tokens
+        .authentication_result()
+        .unwrap()
+        .access_token()
+        .unwrap()
+        .to_owned();
+    f.sdk
+        .change_password()
+        .access_token(&access)
+        .previous_password(PASSWORD)
+        .proposed_password("Second-Pass-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        err(password_auth(PASSWORD).await).0,
+        "NotAuthorizedException"
+    );
+    assert!(password_auth("Second-Pass-2").await.is_ok());
+
+    f.sdk
+        .admin_reset_user_password()
+        .user_pool_id(&f.pool_id)
+        .username("amy")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        err(password_auth("Second-Pass-2").await).0,
+        "PasswordResetRequiredException"
+    );
+    f.sdk
+        .forgot_password()
+        .client_id(&f.client_id)
+        .username("amy")
+        .send()
+        .await
+        .unwrap();
+    let code = f.sms_codes("amy").await.pop().unwrap();
+    f.sdk
+        .confirm_forgot_password()
+        .client_id(&f.client_id)
+        .username("amy")
+        .confirmation_code(code)
+        .password("Third-Pass-3")
+        .send()
+        .await
+        .unwrap();
+    assert!(password_auth("Third-Pass-3").await.is_ok());
+    let _ = f
+        .sdk
+        .update_user_pool()
+        .user_pool_id(&f.pool_id)
+        .mfa_configuration(UserPoolMfaType::Off)
+        .send()
+        .await
+        .unwrap();
+    let pool = f
+        .sdk
+        .describe_user_pool()
+        .user_pool_id(&f.pool_id)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        pool.user_pool().unwrap().device_configuration().is_none(),
+        "UpdateUserPool without DeviceConfiguration turns it off"
+    );
+}
