@@ -102,10 +102,14 @@ impl Error {
 
     /// Whether trying the same call again later can succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            Self::Throttled(_) | Self::Network(_) | Self::StoreUnavailable(_)
-        )
+        match self {
+            Self::Throttled(_) | Self::Network(_) | Self::StoreUnavailable(_) => true,
+            Self::Service(d) => matches!(
+                d.error_type.as_deref(),
+                Some("InternalErrorException" | "ServiceUnavailableException")
+            ),
+            _ => false,
+        }
     }
 }
 

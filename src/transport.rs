@@ -141,10 +141,21 @@ impl From<Failure> for Error {
         match f {
             Failure::Service { details, .. } => {
                 match details.error_type.as_deref().unwrap_or_default() {
+                    // "Invalid session for the user, session is expired." and the like.
+                    "NotAuthorizedException"
+                        if details
+                            .message
+                            .as_deref()
+                            .is_some_and(|m| m.to_ascii_lowercase().contains("session")) =>
+                    {
+                        Error::Expired(details)
+                    }
                     "NotAuthorizedException" | "UserNotFoundException" => {
                         Error::NotAuthorized(details)
                     }
-                    "CodeMismatchException" => Error::CodeMismatch(details),
+                    "CodeMismatchException" | "EnableSoftwareTokenMFAException" => {
+                        Error::CodeMismatch(details)
+                    }
                     "ExpiredCodeException" => Error::Expired(details),
                     "InvalidPasswordException" => Error::InvalidPassword(details),
                     "UserNotConfirmedException" => Error::UserNotConfirmed(details),

@@ -29,6 +29,8 @@ pub struct PoolSetup {
     pub devices: Option<(bool, bool)>,
     pub secret: bool,
     pub email_alias: bool,
+    /// The emulator's challenge-session lifetime (default 3 minutes).
+    pub session_ttl: Option<Duration>,
 }
 
 impl Default for PoolSetup {
@@ -39,6 +41,7 @@ impl Default for PoolSetup {
             devices: Some((true, false)),
             secret: false,
             email_alias: false,
+            session_ttl: None,
         }
     }
 }
@@ -72,9 +75,11 @@ pub fn admin_client(endpoint: &str) -> cip::Client {
 
 impl Pool {
     pub async fn start(setup: PoolSetup) -> Pool {
-        let emulator = Emulator::start(EmulatorConfig::default())
-            .await
-            .expect("the emulator starts");
+        let mut config = EmulatorConfig::default();
+        if let Some(ttl) = setup.session_ttl {
+            config.session_ttl = ttl;
+        }
+        let emulator = Emulator::start(config).await.expect("the emulator starts");
         let admin = admin_client(&emulator.endpoint());
         let mut pool = admin
             .create_user_pool()
@@ -133,15 +138,23 @@ impl Pool {
     /// A confirmed user with [`PASSWORD`] and a phone number (for SMS MFA); returns the
     /// internal user name.
     pub async fn user(&self, name: &str, extra: &[(&str, &str)]) -> String {
+        let mut attributes = vec![
+            ("phone_number", "+15555550100"),
+            ("phone_number_verified", "true"),
+        ];
+        attributes.extend_from_slice(extra);
+        self.user_with(name, &attributes).await
+    }
+
+    /// A confirmed user with [`PASSWORD`] and exactly these attributes.
+    pub async fn user_with(&self, name: &str, attributes: &[(&str, &str)]) -> String {
         let mut create = self
             .admin
             .admin_create_user()
             .user_pool_id(&self.pool_id)
             .username(name)
-            .message_action(MessageActionType::Suppress)
-            .user_attributes(attribute("phone_number", "+15555550100"))
-            .user_attributes(attribute("phone_number_verified", "true"));
-        for (k, v) in extra {
+            .message_action(MessageActionType::Suppress);
+        for (k, v) in attributes {
             create = create.user_attributes(attribute(k, v));
         }
         let out = create.send().await.expect("AdminCreateUser");
@@ -162,11 +175,16 @@ impl Pool {
 
     /// Our client on this pool with the given store.
     pub fn client(&self, store: Arc<dyn SecretStore>) -> Client {
+        self.client_with_timeout(store, Duration::from_secs(5))
+    }
+
+    /// The same with a per-attempt timeout.
+    pub fn client_with_timeout(&self, store: Arc<dyn SecretStore>, timeout: Duration) -> Client {
         let mut config = ClientConfig::new(&self.pool_id, &self.client_id)
             .with_endpoint(self.emulator.endpoint())
             .with_store(store)
             .with_device_name("test device")
-            .with_timeout(Duration::from_secs(5));
+            .with_timeout(timeout);
         if let Some(secret) = &self.client_secret {
             config = config.with_client_secret(secret.as_str());
         }

@@ -1,0 +1,183 @@
+//! Each injected fault at each network call of a first sign-in (password, SMS code, new
+//! device, ConfirmDevice), followed by a clean second sign-in that must end consistent: either
+//! the device is remembered and MFA is skipped, or the device is gone on both sides and MFA is
+//! asked once. Prints the matrix (call x fault -> outcome).
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cognito_device_auth::store::MemoryStore;
+use cognito_device_auth::{Client, Error, SignInStep, SignedIn};
+use common::*;
+
+const TIMEOUT: Duration = Duration::from_millis(800);
+const DELAY_MS: u64 = 1_200;
+
+#[derive(Clone, Copy, Debug)]
+enum Call {
+    InitiateAuth,
+    PasswordVerifier,
+    SmsCode,
+    ConfirmDevice,
+    /// ConfirmDevice failing on every attempt (retries exhausted).
+    ConfirmDeviceAlways,
+}
+
+impl Call {
+    fn operation(self) -> &'static str {
+        match self {
+            Self::InitiateAuth => "InitiateAuth",
+            Self::PasswordVerifier | Self::SmsCode => "RespondToAuthChallenge",
+            Self::ConfirmDevice | Self::ConfirmDeviceAlways => "ConfirmDevice",
+        }
+    }
+    fn count(self) -> u32 {
+        match self {
+            Self::ConfirmDeviceAlways => 10,
+            _ => 1,
+        }
+    }
+}
+
+/// The first sign-in with a fault at `call`; returns what the user saw.
+async fn first_sign_in(pool: &Pool, client: &Client, user: &str, call: Call, kind: &str) -> String {
+    let delay = if kind == "delay" { DELAY_MS } else { 0 };
+    if matches!(call, Call::InitiateAuth | Call::PasswordVerifier) {
+        pool.fault(call.operation(), kind, call.count(), delay)
+            .await;
+    }
+    let outcome: Result<SignedIn, Error> = async {
+        let step = client.sign_in(user, PASSWORD).await?;
+        let SignInStep::SmsCode(sms) = step else {
+            panic!("{user}: expected an SMS step, got {}", step.name());
+        };
+        if !matches!(call, Call::InitiateAuth | Call::PasswordVerifier) {
+            pool.fault(call.operation(), kind, call.count(), delay)
+                .await;
+        }
+        let step = sms.submit(&pool.last_sms_code(user)).await?;
+        Ok(step.done().expect("no remember prompt in this pool"))
+    }
+    .await;
+    pool.clear_faults().await;
+    match outcome {
+        Ok(done) => match &done.device.warning {
+            None => format!("signed in, device remembered={}", done.device.remembered),
+            Some(_) => "signed in, device not remembered (warning)".to_owned(),
+        },
+        Err(e) => format!("error: {}", variant(&e)),
+    }
+}
+
+fn variant(e: &Error) -> &'static str {
+    match e {
+        Error::NotAuthorized(_) => "NotAuthorized",
+        Error::CodeMismatch(_) => "CodeMismatch",
+        Error::Expired(_) => "Expired",
+        Error::Throttled(_) => "Throttled",
+        Error::Network(_) => "Network",
+        Error::Service(_) => "Service",
+        Error::InvalidServerAnswer(_) => "InvalidServerAnswer",
+        _ => "other",
+    }
+}
+
+/// A clean second sign-in, then the consistency check between the store and the server.
+async fn second_sign_in(pool: &Pool, client: &Client, store: &MemoryStore, user: &str) -> String {
+    let step = client.sign_in(user, PASSWORD).await.expect("clean sign-in");
+    let (done, mfa) = match step {
+        SignInStep::Done(done) => (done, "MFA skipped"),
+        SignInStep::SmsCode(sms) => (
+            sms.submit(&pool.last_sms_code(user))
+                .await
+                .expect("the code")
+                .done()
+                .expect("signed in"),
+            "MFA asked once",
+        ),
+        other => panic!("{user}: unexpected {}", other.name()),
+    };
+    assert!(done.device.warning.is_none(), "{user}: {:?}", done.device);
+    assert!(
+        done.device.remembered,
+        "{user}: the second sign-in remembers the device"
+    );
+    let local = client
+        .current_device(user)
+        .await
+        .unwrap()
+        .expect("a local record after a clean sign-in");
+    assert!(local.confirmed && local.remembered, "{user}: {local:?}");
+    let remembered_on_server: Vec<String> = pool
+        .server_devices(user)
+        .await
+        .into_iter()
+        .filter(|(_, status)| status.as_deref() == Some("remembered"))
+        .map(|(key, _)| key)
+        .collect();
+    assert_eq!(
+        remembered_on_server,
+        vec![local.device_key.clone()],
+        "{user}: the server remembers exactly the device we hold"
+    );
+    assert_eq!(store.accounts().len(), 1, "{user}: {:?}", store.accounts());
+    // And the device really works: a third sign-in skips MFA.
+    let third = sign_in_without_mfa(client, user).await;
+    assert!(third.device.skipped_mfa);
+    mfa.to_owned()
+}
+
+#[tokio::test]
+async fn fault_matrix_of_the_first_sign_in() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    let calls = [
+        Call::InitiateAuth,
+        Call::PasswordVerifier,
+        Call::SmsCode,
+        Call::ConfirmDevice,
+        Call::ConfirmDeviceAlways,
+    ];
+    let kinds = ["throttle", "internal", "reset", "delay"];
+    let mut rows = Vec::new();
+    for (i, call) in calls.iter().enumerate() {
+        for (j, kind) in kinds.iter().enumerate() {
+            let user = format!("u{i}{j}");
+            pool.user(&user, &[]).await;
+            let store = Arc::new(MemoryStore::new());
+            let client = pool.client_with_timeout(store.clone(), TIMEOUT);
+            let first = first_sign_in(&pool, &client, &user, *call, kind).await;
+            let second = second_sign_in(&pool, &client, &store, &user).await;
+            rows.push((format!("{call:?}"), kind.to_string(), first, second));
+        }
+    }
+    println!(
+        "\n{:<22} {:<9} {:<46} then",
+        "call", "fault", "first sign-in"
+    );
+    for (call, kind, first, second) in &rows {
+        println!("{call:<22} {kind:<9} {first:<46} {second}");
+    }
+    // Retried faults must not reach the user.
+    for (call, kind, first, _) in &rows {
+        let retried = match call.as_str() {
+            "InitiateAuth" | "ConfirmDevice" => true,
+            "ConfirmDeviceAlways" => false,
+            _ => *kind == "throttle",
+        };
+        if retried {
+            assert!(
+                first.starts_with("signed in, device remembered=true"),
+                "{call} {kind}: {first}"
+            );
+        }
+    }
+    // ConfirmDevice failing for good: signed in, the device not remembered, nothing orphaned.
+    for (call, _, first, second) in &rows {
+        if call == "ConfirmDeviceAlways" {
+            assert!(first.contains("warning"), "{first}");
+            assert_eq!(second, "MFA asked once");
+        }
+    }
+}

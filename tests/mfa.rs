@@ -1,0 +1,165 @@
+//! TOTP (set-up, code, choice of method) and expired sessions, against the emulator.
+
+mod common;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_cognitoidentityprovider as cip;
+use cip::types::{SmsMfaSettingsType, SoftwareTokenMfaSettingsType};
+use cognito_device_auth::{Error, MfaType, SignInStep};
+use common::*;
+use hmac::{KeyInit, Mac};
+
+/// RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) for a base32 secret, written for the tests.
+fn totp(secret_base32: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut bits = 0u64;
+    let mut count = 0;
+    let mut key = Vec::new();
+    for c in secret_base32.trim_end_matches('=').bytes() {
+        let value = ALPHABET
+            .iter()
+            .position(|&a| a == c.to_ascii_uppercase())
+            .expect("a base32 secret") as u64;
+        bits = (bits << 5) | value;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            key.push((bits >> count) as u8);
+        }
+    }
+    let step = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 30;
+    let mut mac = <hmac::Hmac<sha1::Sha1> as KeyInit>::new_from_slice(&key).unwrap();
+    mac.update(&step.to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let offset = usize::from(digest[19] & 0x0f);
+    let number = u32::from_be_bytes(digest[offset..offset + 4].try_into().unwrap()) & 0x7fff_ffff;
+    format!("{:06}", number % 1_000_000)
+}
+
+#[tokio::test]
+async fn totp_set_up_during_sign_in_then_code_then_choice() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    // No phone number: a pool that requires MFA makes the user set up an authenticator app.
+    let username = pool.user_with("olivia", &[]).await;
+    let client = pool.client(memory_store());
+
+    let step = client.sign_in("olivia", PASSWORD).await.unwrap();
+    let SignInStep::SetUpTotp(setup) = step else {
+        panic!("expected the TOTP set-up, got {}", step.name())
+    };
+    assert!(setup.otpauth_uri().starts_with("otpauth://totp/"));
+    assert!(setup.otpauth_uri().contains(setup.secret()));
+    assert!(!format!("{setup:?}").contains(setup.secret()));
+    let err = setup.verify("000000x", None).await.unwrap_err();
+    assert!(
+        matches!(err, Error::CodeMismatch(_) | Error::InvalidRequest(_)),
+        "{err:?}"
+    );
+    let secret = setup.secret().to_owned();
+    let done = setup
+        .verify(&totp(&secret), Some("phone"))
+        .await
+        .unwrap()
+        .done()
+        .expect("signed in after the set-up");
+    assert_eq!(done.mfa.as_deref(), Some("SOFTWARE_TOKEN_MFA"));
+    assert!(done.device.remembered);
+
+    // The device skips TOTP too.
+    let again = sign_in_without_mfa(&client, "olivia").await;
+    assert!(again.device.skipped_mfa);
+
+    // Without the device: the authenticator code.
+    client
+        .forget_device(&again.tokens, "olivia", None)
+        .await
+        .unwrap();
+    let step = client.sign_in("olivia", PASSWORD).await.unwrap();
+    let SignInStep::TotpCode(code) = step else {
+        panic!("expected a TOTP code, got {}", step.name())
+    };
+    assert_eq!(code.mfa_type(), MfaType::Totp);
+    let done = code.submit(&totp(&secret)).await.unwrap().done().unwrap();
+    assert_eq!(done.mfa.as_deref(), Some("SOFTWARE_TOKEN_MFA"));
+
+    // SMS and TOTP both enabled, neither preferred: the user chooses.
+    pool.admin
+        .admin_update_user_attributes()
+        .user_pool_id(&pool.pool_id)
+        .username(&username)
+        .user_attributes(attribute("phone_number", "+15555550101"))
+        .user_attributes(attribute("phone_number_verified", "true"))
+        .send()
+        .await
+        .unwrap();
+    pool.admin
+        .admin_set_user_mfa_preference()
+        .user_pool_id(&pool.pool_id)
+        .username(&username)
+        .sms_mfa_settings(
+            SmsMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(false)
+                .build(),
+        )
+        .software_token_mfa_settings(
+            SoftwareTokenMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(false)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    client
+        .forget_device(&done.tokens, "olivia", None)
+        .await
+        .unwrap();
+    let step = client.sign_in("olivia", PASSWORD).await.unwrap();
+    let SignInStep::SelectMfaType(choice) = step else {
+        panic!("expected a choice of MFA, got {}", step.name())
+    };
+    assert!(choice.allowed().contains(&MfaType::Sms));
+    assert!(choice.allowed().contains(&MfaType::Totp));
+    assert!(matches!(
+        choice.select(MfaType::Email).await.unwrap_err(),
+        Error::InvalidStepAnswer(_)
+    ));
+    let step = choice.select(MfaType::Sms).await.unwrap();
+    let SignInStep::SmsCode(sms) = step else {
+        panic!("expected an SMS code, got {}", step.name())
+    };
+    let done = sms
+        .submit(&pool.last_sms_code("olivia"))
+        .await
+        .unwrap()
+        .done()
+        .unwrap();
+    assert_eq!(done.mfa.as_deref(), Some("SMS_MFA"));
+    assert!(done.device.remembered);
+}
+
+#[tokio::test]
+async fn an_expired_session_is_a_typed_error_and_a_new_sign_in_works() {
+    let pool = Pool::start(PoolSetup {
+        session_ttl: Some(Duration::from_secs(1)),
+        ..PoolSetup::default()
+    })
+    .await;
+    pool.user("peggy", &[]).await;
+    let client = pool.client(memory_store());
+    let step = client.sign_in("peggy", PASSWORD).await.unwrap();
+    let SignInStep::SmsCode(sms) = step else {
+        panic!("expected SMS, got {}", step.name())
+    };
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let err = sms.submit(&pool.last_sms_code("peggy")).await.unwrap_err();
+    assert!(matches!(err, Error::Expired(_)), "{err:?}");
+    let done = sign_in_with_sms(&pool, &client, "peggy").await;
+    assert!(done.device.remembered);
+}
