@@ -1,0 +1,305 @@
+//! A command-line sign-in for a real user pool or a running emulator.
+//!
+//! ```text
+//! cargo run --example signin -- --endpoint URL --user-pool-id ID --client-id ID \
+//!     [--client-secret S] --username NAME [--json] [--store memory|os|file:PATH]
+//! ```
+//!
+//! The password comes from `COGNITO_PASSWORD` or a hidden prompt. Each step prompts on stdout
+//! (`SMS code: `, `authenticator code: `, `e-mail code: `, `MFA type [sms/totp/email]: `,
+//! `remember this device? [y/n]: `, `new password: `) and reads the answer from stdin. With
+//! `--json` the last line is
+//! `{"signed_in": true, "mfa": "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | null, "device_key": "...",
+//! "device_auth": true | false, "round_trips": N}`.
+//!
+//! Device secrets persist between runs in the chosen store: `os` (the default: the OS
+//! keychain), `memory` (nothing persists), or `file:PATH` — a plain JSON file holding the
+//! secrets in clear, **for tests only**.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use cognito_device_auth::store::{MemoryStore, SecretStore, StoreError};
+use cognito_device_auth::{Client, ClientConfig, Error, MfaType, SignInStep};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+struct Args {
+    endpoint: Option<String>,
+    user_pool_id: String,
+    client_id: String,
+    client_secret: Option<String>,
+    username: String,
+    json: bool,
+    store: String,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: signin --endpoint URL --user-pool-id ID --client-id ID [--client-secret S] \
+         --username NAME [--json] [--store memory|os|file:PATH]"
+    );
+    std::process::exit(2);
+}
+
+fn parse_args() -> Args {
+    let mut args = std::env::args().skip(1);
+    let mut values: HashMap<String, String> = HashMap::new();
+    let mut json = false;
+    while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "--json" => json = true,
+            "--help" | "-h" => usage(),
+            "--endpoint" | "--user-pool-id" | "--client-id" | "--client-secret" | "--username"
+            | "--store" => {
+                let value = args.next().unwrap_or_else(|| usage());
+                values.insert(flag.trim_start_matches("--").to_owned(), value);
+            }
+            other => {
+                eprintln!("unknown argument {other}");
+                usage()
+            }
+        }
+    }
+    let mut required = |name: &str| values.remove(name).unwrap_or_else(|| usage());
+    Args {
+        user_pool_id: required("user-pool-id"),
+        client_id: required("client-id"),
+        username: required("username"),
+        endpoint: values.remove("endpoint"),
+        client_secret: values.remove("client-secret"),
+        store: values.remove("store").unwrap_or_else(|| "os".to_owned()),
+        json,
+    }
+}
+
+/// A JSON file of account -> base64 secret. Secrets are in clear: for tests only.
+struct FileStore {
+    path: PathBuf,
+    lock: Mutex<()>,
+}
+
+impl FileStore {
+    fn load(&self) -> std::result::Result<BTreeMap<String, String>, StoreError> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| StoreError::Failed(format!("{}: {e}", self.path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+            Err(e) => Err(StoreError::Failed(format!("{}: {e}", self.path.display()))),
+        }
+    }
+
+    fn save(&self, map: &BTreeMap<String, String>) -> std::result::Result<(), StoreError> {
+        let tmp = self.path.with_extension("tmp");
+        let bytes = serde_json::to_vec_pretty(map).expect("a map serialises");
+        std::fs::write(&tmp, bytes)
+            .and_then(|()| std::fs::rename(&tmp, &self.path))
+            .map_err(|e| StoreError::Failed(format!("{}: {e}", self.path.display())))
+    }
+}
+
+impl SecretStore for FileStore {
+    fn read(&self, account: &str) -> std::result::Result<Option<Vec<u8>>, StoreError> {
+        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(match self.load()?.get(account) {
+            Some(text) => Some(
+                STANDARD
+                    .decode(text)
+                    .map_err(|e| StoreError::Failed(format!("corrupt entry: {e}")))?,
+            ),
+            None => None,
+        })
+    }
+
+    fn write(&self, account: &str, secret: &[u8]) -> std::result::Result<(), StoreError> {
+        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.load()?;
+        map.insert(account.to_owned(), STANDARD.encode(secret));
+        self.save(&map)
+    }
+
+    fn delete(&self, account: &str) -> std::result::Result<(), StoreError> {
+        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.load()?;
+        if map.remove(account).is_some() {
+            self.save(&map)?;
+        }
+        Ok(())
+    }
+}
+
+fn open_store(spec: &str) -> Result<Arc<dyn SecretStore>> {
+    match spec {
+        "memory" => Ok(Arc::new(MemoryStore::new())),
+        "os" => os_store(),
+        _ => match spec.strip_prefix("file:") {
+            Some(path) if !path.is_empty() => {
+                eprintln!(
+                    "note: the file store keeps device secrets in clear; use it for tests only"
+                );
+                Ok(Arc::new(FileStore {
+                    path: PathBuf::from(path),
+                    lock: Mutex::new(()),
+                }))
+            }
+            _ => Err(format!("unknown store {spec:?}: use memory, os or file:PATH").into()),
+        },
+    }
+}
+
+fn os_store() -> Result<Arc<dyn SecretStore>> {
+    Err(
+        "the OS keychain store is not available in this build; use --store file:PATH or memory"
+            .into(),
+    )
+}
+
+/// Prints `prompt` and reads one line from stdin.
+fn ask(prompt: &str) -> Result<String> {
+    print!("{prompt}");
+    std::io::stdout().flush()?;
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line)? == 0 {
+        return Err(format!("no answer on stdin for {prompt:?}").into());
+    }
+    Ok(line.trim().to_owned())
+}
+
+/// Reads a password without echo when stdin is a terminal.
+fn ask_hidden(prompt: &str) -> Result<String> {
+    let tty = std::process::Command::new("stty")
+        .arg("-echo")
+        .stdin(std::process::Stdio::inherit())
+        .status()
+        .is_ok_and(|s| s.success());
+    let answer = ask(prompt);
+    if tty {
+        let _ = std::process::Command::new("stty")
+            .arg("echo")
+            .stdin(std::process::Stdio::inherit())
+            .status();
+        println!();
+    }
+    answer
+}
+
+/// Asks for a code until it is accepted (a wrong code may be retried, as Cognito allows).
+macro_rules! until_accepted {
+    ($prompt:expr, |$code:ident| $call:expr) => {
+        loop {
+            let $code = ask($prompt)?;
+            match $call.await {
+                Err(Error::CodeMismatch(_)) => eprintln!("wrong code, try again"),
+                other => break other?,
+            }
+        }
+    };
+}
+
+#[tokio::main]
+async fn main() {
+    let args = parse_args();
+    if let Err(e) = run(&args).await {
+        eprintln!("error: {e}");
+        if args.json {
+            println!(
+                "{}",
+                serde_json::json!({ "signed_in": false, "error": e.to_string() })
+            );
+        }
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: &Args) -> Result<()> {
+    let mut config =
+        ClientConfig::new(&args.user_pool_id, &args.client_id).with_store(open_store(&args.store)?);
+    if let Some(endpoint) = &args.endpoint {
+        config = config.with_endpoint(endpoint);
+    }
+    if let Some(secret) = &args.client_secret {
+        config = config.with_client_secret(secret.as_str());
+    }
+    let client = Client::new(config)?;
+    let password = match std::env::var("COGNITO_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => ask_hidden("password: ")?,
+    };
+
+    let mut step = client.sign_in(&args.username, password).await?;
+    let done = loop {
+        step = match step {
+            SignInStep::Done(done) => break done,
+            SignInStep::SmsCode(s) | SignInStep::TotpCode(s) | SignInStep::EmailCode(s) => {
+                let prompt = match s.mfa_type() {
+                    MfaType::Sms => "SMS code: ",
+                    MfaType::Totp => "authenticator code: ",
+                    MfaType::Email => "e-mail code: ",
+                };
+                if let Some(destination) = s.destination() {
+                    println!("a code was sent to {destination}");
+                }
+                until_accepted!(prompt, |code| s.submit(&code))
+            }
+            SignInStep::SelectMfaType(s) => {
+                let choice = ask("MFA type [sms/totp/email]: ")?;
+                let mfa = match choice.as_str() {
+                    "sms" => MfaType::Sms,
+                    "totp" => MfaType::Totp,
+                    "email" => MfaType::Email,
+                    other => return Err(format!("unknown MFA type {other:?}").into()),
+                };
+                s.select(mfa).await?
+            }
+            SignInStep::SetUpTotp(s) => {
+                println!("add this account to your authenticator app:");
+                println!("  secret: {}", s.secret());
+                println!("  {}", s.otpauth_uri());
+                until_accepted!("authenticator code: ", |code| s.verify(&code, None))
+            }
+            SignInStep::NewPassword(s) => {
+                let new_password = ask_hidden("new password: ")?;
+                let mut attributes = HashMap::new();
+                for name in s.required_attributes() {
+                    attributes.insert(name.clone(), ask(&format!("{name}: "))?);
+                }
+                s.submit(new_password, &attributes).await?
+            }
+            SignInStep::RememberDevice(s) => {
+                let answer = ask("remember this device? [y/n]: ")?;
+                s.answer(matches!(answer.as_str(), "y" | "Y" | "yes"))
+                    .await?
+            }
+        };
+    };
+
+    if let Some(warning) = &done.device.warning {
+        eprintln!("warning: {warning}");
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "signed_in": true,
+                "mfa": done.mfa,
+                "device_key": done.device.device_key,
+                "device_auth": done.device.skipped_mfa,
+                "round_trips": done.round_trips,
+            })
+        );
+    } else {
+        println!(
+            "signed in as {} ({} round trips); device {} remembered={} MFA skipped={}",
+            done.username,
+            done.round_trips,
+            done.device.device_key.as_deref().unwrap_or("-"),
+            done.device.remembered,
+            done.device.skipped_mfa
+        );
+    }
+    Ok(())
+}

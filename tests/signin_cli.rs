@@ -1,0 +1,123 @@
+//! The `signin` example as a user drives it: prompts on stdout, answers on stdin, a final JSON
+//! line, and device secrets that persist between runs in the chosen store.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use common::*;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::process::Command;
+
+/// target/<profile>/examples/signin, next to this test's own binary.
+fn example_binary() -> PathBuf {
+    let me = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = me
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let path = profile_dir.join("examples").join("signin");
+    if !path.exists() {
+        // `cargo test` builds the examples; a filtered `cargo test --test signin_cli` does not.
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--example", "signin"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the signin example failed");
+    }
+    assert!(path.exists(), "{} is missing", path.display());
+    path
+}
+
+/// Runs the example; answers an SMS prompt from the outbox; returns the parsed JSON line.
+async fn run(pool: &Pool, store: &str, user: &str) -> serde_json::Value {
+    let mut child = Command::new(example_binary())
+        .args(["--endpoint", &pool.emulator.endpoint()])
+        .args([
+            "--user-pool-id",
+            &pool.pool_id,
+            "--client-id",
+            &pool.client_id,
+        ])
+        .args(["--username", user, "--json", "--store", store])
+        .env("COGNITO_PASSWORD", PASSWORD)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the example starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    let json = loop {
+        // Prompts end without a newline: read byte-wise up to ": " or a newline.
+        let mut chunk = Vec::new();
+        loop {
+            let mut byte = [0u8; 1];
+            if stdout.read(&mut byte).await.unwrap() == 0 {
+                let mut err = String::new();
+                child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut err)
+                    .await
+                    .unwrap();
+                panic!("the example ended early; stdout: {seen}\nstderr: {err}");
+            }
+            chunk.push(byte[0]);
+            if byte[0] == b'\n' || chunk.ends_with(b"code: ") {
+                break;
+            }
+        }
+        let text = String::from_utf8(chunk).unwrap();
+        seen.push_str(&text);
+        if text.ends_with("SMS code: ") {
+            let code = pool.last_sms_code(user);
+            stdin
+                .write_all(format!("{code}\n").as_bytes())
+                .await
+                .unwrap();
+        } else if text.starts_with('{') {
+            break serde_json::from_str::<serde_json::Value>(text.trim()).expect("a JSON line");
+        }
+    };
+    let mut rest = String::new();
+    stdout.read_line(&mut rest).await.unwrap();
+    assert!(child.wait().await.unwrap().success(), "{seen}");
+    json
+}
+
+#[tokio::test]
+async fn signin_cli_remembers_the_device_between_runs() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    pool.user("quinn", &[]).await;
+    let dir = std::env::temp_dir().join(format!("signin-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = format!("file:{}", dir.join("secrets.json").display());
+
+    let first = run(&pool, &store, "quinn").await;
+    assert_eq!(first["signed_in"], true);
+    assert_eq!(first["mfa"], "SMS_MFA");
+    assert_eq!(first["device_auth"], false);
+    let device_key = first["device_key"]
+        .as_str()
+        .expect("a device key")
+        .to_owned();
+
+    let second = run(&pool, &store, "quinn").await;
+    assert_eq!(second["signed_in"], true);
+    assert_eq!(second["mfa"], serde_json::Value::Null);
+    assert_eq!(second["device_auth"], true);
+    assert_eq!(second["device_key"], device_key.as_str());
+    assert_eq!(second["round_trips"], 4);
+
+    // The memory store forgets: MFA again.
+    let third = run(&pool, "memory", "quinn").await;
+    assert_eq!(third["mfa"], "SMS_MFA");
+    std::fs::remove_dir_all(&dir).ok();
+}
