@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::flow::{self, SignInStep};
 use crate::srp::{self, ClientSecret, Password, param};
 use crate::store::record::{Lookup, now_seconds};
-use crate::store::{DeviceRecords, DeviceState, MemoryStore, SecretStore};
+use crate::store::{DeviceRecords, DeviceState, KeychainStore, MemoryStore, SecretStore};
 use crate::tokens::Tokens;
 use crate::transport::{self, Failure, Retry, RoundTrips, TransportConfig, with_retry};
 
@@ -29,7 +29,10 @@ pub struct ClientConfig {
     pub endpoint: Option<String>,
     /// The name ConfirmDevice gives this device (shown in the user's device list).
     pub device_name: String,
-    /// Where device secrets live. Default: in memory only (lost when the process ends).
+    /// Where device secrets live. Default: the OS keychain ([`KeychainStore::new`]: the
+    /// Apple protected keychain, Windows Credential Manager, the Secret Service on Linux, the
+    /// Android Keystore). Tests and apps that keep secrets their own way replace it with
+    /// [`ClientConfig::with_store`] or [`ClientConfig::with_memory_store`].
     pub store: Arc<dyn SecretStore>,
     /// How long one attempt of one call may take.
     pub timeout: Duration,
@@ -37,7 +40,12 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// A configuration with the defaults: no client secret, AWS's endpoint, a device name from
-    /// the platform, an in-memory store and a 10-second timeout.
+    /// the platform, the OS keychain as the device-secret store and a 10-second timeout.
+    ///
+    /// The keychain is only opened when a sign-in first needs it: building a configuration
+    /// never fails, and a machine without a keychain (a headless Linux box with no Secret
+    /// Service) makes that sign-in fail with [`Error::StoreUnavailable`] naming the fix,
+    /// never silently forgetting the device.
     pub fn new(user_pool_id: impl Into<String>, client_id: impl Into<String>) -> Self {
         Self {
             user_pool_id: user_pool_id.into(),
@@ -45,7 +53,7 @@ impl ClientConfig {
             client_secret: None,
             endpoint: None,
             device_name: default_device_name(),
-            store: Arc::new(MemoryStore::new()),
+            store: Arc::new(KeychainStore::new()),
             timeout: Duration::from_secs(10),
         }
     }
@@ -72,6 +80,12 @@ impl ClientConfig {
     pub fn with_store(mut self, store: Arc<dyn SecretStore>) -> Self {
         self.store = store;
         self
+    }
+
+    /// Keeps device secrets in memory only: they are lost when the process ends, so every
+    /// new process asks for MFA again. For tests and throw-away sessions.
+    pub fn with_memory_store(self) -> Self {
+        self.with_store(Arc::new(MemoryStore::new()))
     }
 
     /// Sets the per-attempt timeout of every call.

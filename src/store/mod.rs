@@ -1,10 +1,13 @@
-//! Where device secrets live: a small key-value [`SecretStore`] (the OS keychain, an app's own
-//! storage, or [`MemoryStore`] for tests) under a versioned [`DeviceRecord`] format with an
-//! alias index from typed user names to internal ones (PROTOCOL.md 5.1 and 6).
+//! Where device secrets live: a small key-value [`SecretStore`] (the OS keychain through
+//! [`KeychainStore`], an app's own storage, or [`MemoryStore`] for tests) under a versioned
+//! [`DeviceRecord`] format with an alias index from typed user names to internal ones
+//! (PROTOCOL.md 5.1 and 6).
 
+pub mod keychain;
 mod memory;
 pub(crate) mod record;
 
+pub use keychain::{KeychainBackend, KeychainStore};
 pub use memory::MemoryStore;
 pub use record::{DeviceRecord, DeviceState, RECORD_FORMAT_VERSION};
 

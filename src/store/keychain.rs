@@ -1,0 +1,818 @@
+//! The OS keychain as a [`SecretStore`], through [`keyring_core`] and one store crate per
+//! platform:
+//!
+//! | platform | backend | crate |
+//! | --- | --- | --- |
+//! | iOS, macOS (and the other Apple OSes) | the protected (data-protection) keychain, access class `AfterFirstUnlockThisDeviceOnly`, never synchronised, optional app access group | `apple-native-keyring-store` (`protected`) |
+//! | Windows | Credential Manager (generic credentials) | `windows-native-keyring-store` |
+//! | Linux and BSD desktops | the Secret Service (GNOME Keyring, KeePassXC, KWallet) over pure-Rust D-Bus, no OpenSSL | `zbus-secret-service-keyring-store` (`crypto-rust`) |
+//! | Linux, on explicit opt-in | the kernel key retention service (keyutils): **lost at reboot** | `linux-keyutils-keyring-store` |
+//! | Android | SharedPreferences encrypted with a key in the Android Keystore | `android-native-keyring-store` |
+//!
+//! Every item lives under the service name [`DEFAULT_SERVICE`] (configurable with
+//! [`KeychainStore::with_service`]) and the account names of
+//! [`SecretStore`]: one item per device record (`device:<pool>:<client>:<user>`) and one per
+//! alias (`alias:<pool>:<client>:<typed name>`). See the README, "Where device secrets live".
+//!
+//! Keychain calls block (a D-Bus round trip, a keychain daemon, JNI). The SDK already calls
+//! every store on the blocking thread pool; on top of that each call here runs under a deadline
+//! ([`KeychainStore::with_timeout`], 30 seconds by default) so a keychain that waits for a
+//! prompt nobody answers becomes [`StoreError::Unavailable`] instead of a sign-in that never
+//! ends.
+//!
+//! A keychain that is locked, not yet available (before the first unlock after a reboot), or
+//! absent (no Secret Service on the session bus) answers [`StoreError::Unavailable`] with a
+//! message that names the fix; nothing panics, and a missing keychain is only discovered when
+//! it is first used, so building a [`KeychainStore`] never fails.
+//!
+//! ## Android
+//!
+//! The Android store needs the application context before its first use. The native library
+//! exports the JNI function of `android-native-keyring-store` for that; the app declares this
+//! Kotlin class (the package and names are fixed by the JNI symbol) and calls it once, for
+//! instance in `Application.onCreate`:
+//!
+//! ```kotlin
+//! package io.crates.keyring
+//!
+//! import android.content.Context
+//!
+//! class Keyring {
+//!     companion object {
+//!         init { System.loadLibrary("cognito_device_auth") }
+//!         external fun initializeNdkContext(context: Context)
+//!     }
+//! }
+//!
+//! // in Application.onCreate():
+//! Keyring.initializeNdkContext(applicationContext)
+//! ```
+//!
+//! Without it every store call answers [`StoreError::Unavailable`] naming that call.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use keyring_core::{CredentialStore, Entry, Error as KeyringError};
+use zeroize::Zeroizing;
+
+use super::{SecretStore, StoreError};
+
+/// The JNI entry point that gives the Android store its application context (called from
+/// Kotlin as `io.crates.keyring.Keyring.initializeNdkContext(context)`, see the module docs).
+/// Re-exported so the symbol is always linked into the native library.
+#[cfg(target_os = "android")]
+pub use android_native_keyring_store::Java_io_crates_keyring_Keyring_00024Companion_initializeNdkContext as android_initialize_ndk_context;
+
+/// The service name every item is stored under unless [`KeychainStore::with_service`] says
+/// otherwise (the Secret Service `service` attribute, the Apple `kSecAttrService`, the
+/// Windows target name suffix, the Android store entry prefix).
+pub const DEFAULT_SERVICE: &str = "cognito-device-auth";
+
+/// The name of the Android store (its SharedPreferences file is `keyring-<name>`).
+pub const ANDROID_STORE_NAME: &str = "cognito-device-auth";
+
+/// How long one keychain call may take before it counts as unavailable.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The message for a Linux box with no Secret Service.
+const NO_SECRET_SERVICE: &str = "start a Secret Service provider (gnome-keyring-daemon, \
+KeePassXC or KWallet) in this session and unlock it, or opt in to \
+KeychainStore::linux_keyutils() (kernel keyring: secrets are lost at reboot)";
+
+/// Which keychain a [`KeychainStore`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeychainBackend {
+    /// The Apple protected (data-protection) keychain.
+    AppleProtected,
+    /// Windows Credential Manager.
+    WindowsCredentialManager,
+    /// The freedesktop.org Secret Service on the D-Bus session bus.
+    SecretService,
+    /// The Linux kernel key retention service (lost at reboot).
+    LinuxKeyutils,
+    /// The Android Keystore-backed store.
+    AndroidKeystore,
+    /// A `keyring-core` credential store given by the app (or a test's mock store).
+    Custom,
+    /// This platform has no supported keychain: every call fails.
+    Unsupported,
+}
+
+impl KeychainBackend {
+    /// The platform's default keychain.
+    pub const fn platform_default() -> Self {
+        if cfg!(target_vendor = "apple") {
+            Self::AppleProtected
+        } else if cfg!(windows) {
+            Self::WindowsCredentialManager
+        } else if cfg!(target_os = "android") {
+            Self::AndroidKeystore
+        } else if cfg!(unix) {
+            Self::SecretService
+        } else {
+            Self::Unsupported
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::AppleProtected => "the Apple keychain",
+            Self::WindowsCredentialManager => "Windows Credential Manager",
+            Self::SecretService => "the Secret Service",
+            Self::LinuxKeyutils => "the Linux kernel keyring",
+            Self::AndroidKeystore => "the Android Keystore store",
+            Self::Custom => "the keychain store",
+            Self::Unsupported => "the OS keychain",
+        }
+    }
+}
+
+/// Device secrets in the OS keychain (see the [module docs](self) for the backend of each
+/// platform). Cheap to clone; clones share the connection.
+#[derive(Clone)]
+pub struct KeychainStore {
+    backend: KeychainBackend,
+    service: String,
+    access_group: Option<String>,
+    timeout: Duration,
+    connection: Connection,
+}
+
+/// A lazily opened credential store.
+type Connection = Arc<Mutex<Option<Arc<CredentialStore>>>>;
+
+impl Default for KeychainStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for KeychainStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeychainStore")
+            .field("backend", &self.backend)
+            .field("service", &self.service)
+            .field("access_group", &self.access_group)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl KeychainStore {
+    /// The platform's keychain ([`KeychainBackend::platform_default`]) under
+    /// [`DEFAULT_SERVICE`]. Never fails: a keychain that is missing or locked answers
+    /// [`StoreError::Unavailable`] when it is used, and is tried again on the next call.
+    pub fn new() -> Self {
+        Self::with_backend(KeychainBackend::platform_default())
+    }
+
+    fn with_backend(backend: KeychainBackend) -> Self {
+        Self {
+            backend,
+            service: DEFAULT_SERVICE.to_owned(),
+            access_group: None,
+            timeout: DEFAULT_TIMEOUT,
+            connection: shared_connection(backend),
+        }
+    }
+
+    /// The Linux kernel keyring (keyutils) instead of the Secret Service, for headless
+    /// machines with no Secret Service. **Its contents are lost at reboot** (and the user then
+    /// does MFA once more); it is never chosen unless asked for.
+    #[cfg(target_os = "linux")]
+    pub fn linux_keyutils() -> Self {
+        Self::with_backend(KeychainBackend::LinuxKeyutils)
+    }
+
+    /// Any `keyring-core` credential store (a store crate the SDK does not choose by default,
+    /// or `keyring_core::mock::Store` in tests). Items are built with no modifiers.
+    pub fn from_credential_store(store: Arc<CredentialStore>) -> Self {
+        let this = Self::with_backend(KeychainBackend::Custom);
+        *this.connection.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
+        this
+    }
+
+    /// Stores items under `service` instead of [`DEFAULT_SERVICE`] (an app that wants its
+    /// bundle identifier there, or two SDK instances kept apart). Must not be empty.
+    pub fn with_service(mut self, service: impl Into<String>) -> Self {
+        self.service = service.into();
+        self
+    }
+
+    /// Apple only: keeps items in this keychain access group (for instance
+    /// `ABCDE12345.com.example.shared`, to share device secrets with an app extension). The
+    /// app must list the group in its `keychain-access-groups` entitlement. Ignored on other
+    /// platforms.
+    pub fn with_access_group(mut self, group: impl Into<String>) -> Self {
+        let group = group.into();
+        self.access_group = (!group.is_empty()).then_some(group);
+        if self.backend == KeychainBackend::AppleProtected {
+            // A store built for another group must not be reused.
+            self.connection = Arc::new(Mutex::new(None));
+        }
+        self
+    }
+
+    /// How long one keychain call may take before it answers [`StoreError::Unavailable`]
+    /// (default [`DEFAULT_TIMEOUT`]).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The keychain this store talks to.
+    pub fn backend(&self) -> KeychainBackend {
+        self.backend
+    }
+
+    /// The service name items are stored under.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// Connects now, so an app can tell the user at start-up that the keychain is missing
+    /// instead of at the first sign-in. Reads nothing.
+    pub fn check(&self) -> Result<(), StoreError> {
+        self.connect().map(|_| ())
+    }
+
+    /// The credential store, connected on first use (and again after a connection failure).
+    fn connect(&self) -> Result<Arc<CredentialStore>, StoreError> {
+        let mut slot = self.connection.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(store) = slot.as_ref() {
+            return Ok(Arc::clone(store));
+        }
+        let backend = self.backend;
+        let access_group = self.access_group.clone();
+        let store = catch_unwind(AssertUnwindSafe(|| {
+            platform::connect(backend, access_group)
+        }))
+        .unwrap_or_else(|_| {
+            Err(StoreError::Unavailable(format!(
+                "{} panicked while connecting{}",
+                backend.describe(),
+                platform::connect_hint(backend)
+            )))
+        })?;
+        *slot = Some(Arc::clone(&store));
+        Ok(store)
+    }
+
+    /// Forgets the connection, so the next call connects again (after the keychain daemon
+    /// went away, for instance).
+    fn disconnect(&self) {
+        if self.backend != KeychainBackend::Custom {
+            *self.connection.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
+    }
+
+    /// Runs `op` on the entry for `account` on a helper thread, under the deadline.
+    fn call<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        account: &str,
+        op: impl FnOnce(&Entry) -> Result<T, KeyringError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        if self.service.is_empty() {
+            return Err(StoreError::Failed(
+                "the keychain service name is empty".into(),
+            ));
+        }
+        let store = self.connect()?;
+        let backend = self.backend;
+        let service = self.service.clone();
+        let account = account.to_owned();
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let spawned = std::thread::Builder::new()
+            .name("keychain".into())
+            .spawn(move || {
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    let modifiers = platform::modifiers(backend, &service, &account);
+                    let modifiers: HashMap<&str, &str> =
+                        modifiers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    let entry = store.build(
+                        &service,
+                        &account,
+                        (!modifiers.is_empty()).then_some(&modifiers),
+                    )?;
+                    op(&entry)
+                }));
+                let _ = tx.send(result);
+            });
+        if let Err(e) = spawned {
+            return Err(StoreError::Failed(format!(
+                "could not start a keychain thread: {e}"
+            )));
+        }
+        match rx.recv_timeout(self.timeout) {
+            Ok(Ok(Ok(value))) => Ok(value),
+            Ok(Ok(Err(e))) => {
+                let (error, reconnect) = classify(backend, what, e);
+                if reconnect {
+                    self.disconnect();
+                }
+                Err(error)
+            }
+            Ok(Err(_panic)) => Err(StoreError::Failed(format!(
+                "{} panicked during {what}",
+                backend.describe()
+            ))),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                Err(StoreError::Unavailable(format!(
+                    "{} did not answer {what} within {} s (is it waiting for an unlock prompt?)",
+                    backend.describe(),
+                    self.timeout.as_secs_f32()
+                )))
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(StoreError::Failed(
+                format!("the keychain thread ended during {what}"),
+            )),
+        }
+    }
+}
+
+impl SecretStore for KeychainStore {
+    fn read(&self, account: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.call("a read", account, |entry| match entry.get_secret() {
+            Ok(secret) => Ok(Some(secret)),
+            Err(KeyringError::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        })
+    }
+
+    fn write(&self, account: &str, secret: &[u8]) -> Result<(), StoreError> {
+        let secret = Zeroizing::new(secret.to_vec());
+        self.call("a write", account, move |entry| {
+            match entry.set_secret(&secret) {
+                // Items another program created with the same attributes: replace them all.
+                Err(KeyringError::Ambiguous(items)) => {
+                    for item in items {
+                        match item.delete_credential() {
+                            Ok(()) | Err(KeyringError::NoEntry) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    entry.set_secret(&secret)
+                }
+                other => other,
+            }
+        })
+    }
+
+    fn delete(&self, account: &str) -> Result<(), StoreError> {
+        self.call("a delete", account, |entry| {
+            match entry.delete_credential() {
+                Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+                Err(KeyringError::Ambiguous(items)) => {
+                    for item in items {
+                        match item.delete_credential() {
+                            Ok(()) | Err(KeyringError::NoEntry) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
+        })
+    }
+}
+
+/// The connection of a platform backend, shared by every [`KeychainStore`] of the process
+/// (one D-Bus connection for all clients, not one each).
+fn shared_connection(backend: KeychainBackend) -> Connection {
+    type Slots = Mutex<Vec<(KeychainBackend, Connection)>>;
+    static SLOTS: std::sync::OnceLock<Slots> = std::sync::OnceLock::new();
+    if backend == KeychainBackend::Custom {
+        return Arc::new(Mutex::new(None));
+    }
+    let mut slots = SLOTS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if let Some((_, slot)) = slots.iter().find(|(b, _)| *b == backend) {
+        return Arc::clone(slot);
+    }
+    let slot: Connection = Arc::new(Mutex::new(None));
+    slots.push((backend, Arc::clone(&slot)));
+    slot
+}
+
+/// Maps a `keyring-core` error to a [`StoreError`] (and whether to reconnect). Never puts
+/// secret bytes in the message: `BadEncoding` and `BadDataFormat` carry them, so only their
+/// kind is named.
+fn classify(backend: KeychainBackend, what: &str, error: KeyringError) -> (StoreError, bool) {
+    let name = backend.describe();
+    match error {
+        KeyringError::NoStorageAccess(e) => (
+            StoreError::Unavailable(format!(
+                "{name} is locked or not available for {what} ({e}){}",
+                platform::locked_hint(backend)
+            )),
+            false,
+        ),
+        KeyringError::PlatformFailure(e) => platform::classify_platform(backend, what, e),
+        KeyringError::NoDefaultStore => (
+            StoreError::Unavailable(format!("{name} has no store for {what}")),
+            true,
+        ),
+        KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(..) => (
+            StoreError::Failed(format!("{name} holds data it cannot decode ({what})")),
+            false,
+        ),
+        KeyringError::Ambiguous(items) => (
+            StoreError::Failed(format!(
+                "{name} holds {} items for one account ({what}); delete the duplicates",
+                items.len()
+            )),
+            false,
+        ),
+        other => (
+            StoreError::Failed(format!("{name} failed {what}: {other}")),
+            false,
+        ),
+    }
+}
+
+/// The platform-specific parts.
+mod platform {
+    #[allow(unused_imports)]
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use keyring_core::CredentialStore;
+    use keyring_core::error::PlatformError;
+
+    #[allow(unused_imports)]
+    use super::{KeychainBackend, NO_SECRET_SERVICE, StoreError};
+
+    /// Builds the credential store of `backend`.
+    #[allow(unused_variables)]
+    pub(super) fn connect(
+        backend: KeychainBackend,
+        access_group: Option<String>,
+    ) -> Result<Arc<CredentialStore>, StoreError> {
+        match backend {
+            #[cfg(target_vendor = "apple")]
+            KeychainBackend::AppleProtected => {
+                let mut config = HashMap::new();
+                if let Some(group) = access_group.as_deref() {
+                    config.insert("access-group", group);
+                }
+                let store: Arc<CredentialStore> =
+                    apple_native_keyring_store::protected::Store::new_with_configuration(&config)
+                        .map_err(|e| StoreError::Failed(format!("the Apple keychain store: {e}")))?;
+                Ok(store)
+            }
+            #[cfg(windows)]
+            KeychainBackend::WindowsCredentialManager => {
+                let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new()
+                    .map_err(|e| StoreError::Failed(format!("Windows Credential Manager: {e}")))?;
+                Ok(store)
+            }
+            #[cfg(target_os = "android")]
+            KeychainBackend::AndroidKeystore => {
+                let config = HashMap::from([("name", super::ANDROID_STORE_NAME)]);
+                let store: Arc<CredentialStore> =
+                    android_native_keyring_store::Store::new_with_configuration(&config).map_err(
+                        |e| {
+                            StoreError::Unavailable(format!(
+                                "the Android Keystore store could not be opened ({e}){}",
+                                connect_hint(backend)
+                            ))
+                        },
+                    )?;
+                Ok(store)
+            }
+            #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+            KeychainBackend::SecretService => {
+                if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none()
+                    && std::env::var_os("XDG_RUNTIME_DIR").is_none()
+                {
+                    return Err(StoreError::Unavailable(format!(
+                        "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS and XDG_RUNTIME_DIR \
+                         are unset), so no Secret Service: run inside a desktop session or \
+                         dbus-run-session; {NO_SECRET_SERVICE}"
+                    )));
+                }
+                let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()
+                    .map_err(|e| {
+                    StoreError::Unavailable(format!(
+                        "no Secret Service on the session bus ({e}): {NO_SECRET_SERVICE}"
+                    ))
+                })?;
+                Ok(store)
+            }
+            #[cfg(target_os = "linux")]
+            KeychainBackend::LinuxKeyutils => {
+                let store: Arc<CredentialStore> = linux_keyutils_keyring_store::Store::new()
+                    .map_err(|e| {
+                        StoreError::Unavailable(format!("the Linux kernel keyring: {e}"))
+                    })?;
+                Ok(store)
+            }
+            KeychainBackend::Custom => {
+                Err(StoreError::Failed("no keyring-core store was given".into()))
+            }
+            other => Err(StoreError::Failed(format!(
+                "{} is not available on this platform ({}): give the client a store with \
+                 ClientConfig::with_store",
+                other.describe(),
+                std::env::consts::OS
+            ))),
+        }
+    }
+
+    /// Per-item modifiers: the access class on Apple, a readable label on the Secret Service.
+    #[allow(unused_variables)]
+    pub(super) fn modifiers(
+        backend: KeychainBackend,
+        service: &str,
+        account: &str,
+    ) -> Vec<(&'static str, String)> {
+        match backend {
+            // Readable before the first unlock after a reboot is NOT possible; after it, in
+            // the background too; never leaves this device (no iCloud, no backup restore).
+            KeychainBackend::AppleProtected => {
+                vec![("access-policy", "AfterFirstUnlockThisDeviceOnly".to_owned())]
+            }
+            KeychainBackend::SecretService => {
+                vec![("label", format!("{service}: {account}"))]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// What to do when the store cannot be opened.
+    pub(super) fn connect_hint(backend: KeychainBackend) -> &'static str {
+        match backend {
+            KeychainBackend::AndroidKeystore => {
+                ": call io.crates.keyring.Keyring.initializeNdkContext(applicationContext) \
+                 once at start-up (see the README)"
+            }
+            KeychainBackend::SecretService => {
+                ": start a Secret Service provider in this session, or opt in to \
+                 KeychainStore::linux_keyutils() (lost at reboot)"
+            }
+            _ => "",
+        }
+    }
+
+    /// What to do when the keychain is locked.
+    pub(super) fn locked_hint(backend: KeychainBackend) -> &'static str {
+        match backend {
+            KeychainBackend::AppleProtected => {
+                "; the device has not been unlocked since it started: retry after the first unlock"
+            }
+            KeychainBackend::SecretService => {
+                "; unlock the login keyring (or the default collection) and retry"
+            }
+            _ => "; retry later",
+        }
+    }
+
+    /// A platform failure: unavailable (retryable, maybe reconnect) or failed.
+    #[allow(unused_variables)]
+    pub(super) fn classify_platform(
+        backend: KeychainBackend,
+        what: &str,
+        error: PlatformError,
+    ) -> (StoreError, bool) {
+        let name = backend.describe();
+        #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+        if backend == KeychainBackend::SecretService
+            && let Some(e) = error.downcast_ref::<secret_service::Error>()
+        {
+            use secret_service::Error as Ss;
+            return match e {
+                Ss::Locked | Ss::Prompt | Ss::PromptDisconnected | Ss::NoResult => (
+                    StoreError::Unavailable(format!(
+                        "{name} is locked for {what} ({e}){}",
+                        locked_hint(backend)
+                    )),
+                    false,
+                ),
+                // The bus or the daemon went away: reconnect next time.
+                Ss::Zbus(_) | Ss::ZbusFdo(_) | Ss::Unavailable => (
+                    StoreError::Unavailable(format!(
+                        "{name} did not answer {what} ({e}): {NO_SECRET_SERVICE}"
+                    )),
+                    true,
+                ),
+                _ => (
+                    StoreError::Failed(format!("{name} failed {what}: {e}")),
+                    false,
+                ),
+            };
+        }
+        #[cfg(target_vendor = "apple")]
+        if backend == KeychainBackend::AppleProtected
+            && let Some(e) = error.downcast_ref::<security_framework::base::Error>()
+        {
+            return match e.code() {
+                // errSecInteractionNotAllowed: before the first unlock after a reboot.
+                -25308 => (
+                    StoreError::Unavailable(format!(
+                        "{name} is locked for {what} ({e}){}",
+                        locked_hint(backend)
+                    )),
+                    false,
+                ),
+                // errSecMissingEntitlement: unsigned binary or wrong access group.
+                -34018 => (
+                    StoreError::Failed(format!(
+                        "{name} refused {what}: the app lacks the keychain entitlement \
+                         (sign it with a provisioning profile; an access group must be \
+                         listed in keychain-access-groups) ({e})"
+                    )),
+                    false,
+                ),
+                _ => (
+                    StoreError::Failed(format!("{name} failed {what}: {e}")),
+                    false,
+                ),
+            };
+        }
+        (
+            StoreError::Failed(format!("{name} failed {what}: {error}")),
+            false,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyring_core::mock;
+
+    fn mock_store() -> (KeychainStore, Arc<mock::Store>) {
+        let mock = mock::Store::new().unwrap();
+        let store = KeychainStore::from_credential_store(mock.clone());
+        (store, mock)
+    }
+
+    /// Makes the next call on the mock item of `account` fail with `error`.
+    fn inject(mock: &mock::Store, account: &str, error: KeyringError) {
+        use keyring_core::api::CredentialStoreApi;
+        let entry = mock.build(DEFAULT_SERVICE, account, None).unwrap();
+        let cred: &mock::Cred = entry.as_any().downcast_ref().unwrap();
+        cred.set_error(error);
+    }
+
+    fn boxed(message: &str) -> PlatformError {
+        Box::new(std::io::Error::other(message.to_owned()))
+    }
+
+    use keyring_core::error::PlatformError;
+
+    #[test]
+    fn read_write_delete_round_trip_and_idempotent_delete() {
+        let (store, _) = mock_store();
+        assert_eq!(store.read("device:p:c:u").unwrap(), None);
+        store.write("device:p:c:u", b"one").unwrap();
+        store.write("device:p:c:u", b"two").unwrap();
+        assert_eq!(
+            store.read("device:p:c:u").unwrap().as_deref(),
+            Some(&b"two"[..])
+        );
+        store.delete("device:p:c:u").unwrap();
+        store.delete("device:p:c:u").unwrap();
+        assert_eq!(store.read("device:p:c:u").unwrap(), None);
+    }
+
+    #[test]
+    fn locked_keychain_is_unavailable_and_keeps_the_item() {
+        let (store, mock) = mock_store();
+        store.write("a", b"secret-bytes").unwrap();
+        for op in ["read", "write", "delete"] {
+            inject(&mock, "a", KeyringError::NoStorageAccess(boxed("locked")));
+            let err = match op {
+                "read" => store.read("a").unwrap_err(),
+                "write" => store.write("a", b"other").unwrap_err(),
+                _ => store.delete("a").unwrap_err(),
+            };
+            assert!(matches!(err, StoreError::Unavailable(_)), "{op}: {err:?}");
+            assert!(err.to_string().contains("locked"), "{err}");
+            assert_eq!(
+                store.read("a").unwrap().as_deref(),
+                Some(&b"secret-bytes"[..]),
+                "{op} changed nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn platform_failures_are_failed_and_never_show_secret_bytes() {
+        let (store, mock) = mock_store();
+        inject(
+            &mock,
+            "a",
+            KeyringError::PlatformFailure(boxed("disk full")),
+        );
+        let err = store.write("a", b"x").unwrap_err();
+        assert!(matches!(err, StoreError::Failed(_)), "{err:?}");
+        assert!(err.to_string().contains("disk full"), "{err}");
+
+        inject(
+            &mock,
+            "a",
+            KeyringError::BadDataFormat(b"TOPSECRET".to_vec(), boxed("bad")),
+        );
+        let err = store.read("a").unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("TOPSECRET"), "{err:?}");
+        inject(&mock, "a", KeyringError::BadEncoding(b"TOPSECRET".to_vec()));
+        let err = store.read("a").unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("TOPSECRET"), "{err:?}");
+    }
+
+    #[test]
+    fn a_hanging_keychain_times_out_as_unavailable() {
+        struct Hanging;
+        impl keyring_core::api::CredentialStoreApi for Hanging {
+            fn vendor(&self) -> String {
+                "hanging".into()
+            }
+            fn id(&self) -> String {
+                "hanging".into()
+            }
+            fn build(
+                &self,
+                _: &str,
+                _: &str,
+                _: Option<&HashMap<&str, &str>>,
+            ) -> keyring_core::Result<Entry> {
+                std::thread::sleep(Duration::from_secs(5));
+                Err(KeyringError::NoEntry)
+            }
+            fn as_any(&self) -> &dyn std::any::Any {
+                self
+            }
+        }
+        let store = KeychainStore::from_credential_store(Arc::new(Hanging))
+            .with_timeout(Duration::from_millis(200));
+        let started = std::time::Instant::now();
+        let err = store.read("a").unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_panicking_backend_is_an_error() {
+        struct Panicking;
+        impl keyring_core::api::CredentialStoreApi for Panicking {
+            fn vendor(&self) -> String {
+                "panicking".into()
+            }
+            fn id(&self) -> String {
+                "panicking".into()
+            }
+            fn build(
+                &self,
+                _: &str,
+                _: &str,
+                _: Option<&HashMap<&str, &str>>,
+            ) -> keyring_core::Result<Entry> {
+                panic!("backend bug")
+            }
+            fn as_any(&self) -> &dyn std::any::Any {
+                self
+            }
+        }
+        let store = KeychainStore::from_credential_store(Arc::new(Panicking));
+        assert!(matches!(store.read("a"), Err(StoreError::Failed(_))));
+    }
+
+    #[test]
+    fn an_empty_service_name_is_refused() {
+        let (store, _) = mock_store();
+        let store = store.with_service("");
+        assert!(matches!(store.write("a", b"x"), Err(StoreError::Failed(_))));
+    }
+
+    #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+    #[test]
+    fn no_session_bus_names_the_fix() {
+        // Decided before any D-Bus call, from the environment: checked through classify on
+        // a forged connection error instead of unsetting variables of this process.
+        let e = KeyringError::PlatformFailure(Box::new(secret_service::Error::Unavailable));
+        let (err, reconnect) = classify(KeychainBackend::SecretService, "a read", e);
+        assert!(reconnect);
+        let text = err.to_string();
+        assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+        for needle in [
+            "gnome-keyring-daemon",
+            "KeePassXC",
+            "linux_keyutils",
+            "reboot",
+        ] {
+            assert!(text.contains(needle), "{needle}: {text}");
+        }
+        let e = KeyringError::NoStorageAccess(Box::new(secret_service::Error::Locked));
+        let (err, _) = classify(KeychainBackend::SecretService, "a read", e);
+        assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    }
+}
