@@ -472,18 +472,12 @@ async fn password_verifier(
     let secret_hash = flow.inner.secret_hash(&username);
     let password = flow.password.clone();
     let sent = send_response(flow, "PASSWORD_VERIFIER", Retry::ThrottlingOnly, || {
-        let answer = user
-            .answer(&challenge, &password, &Timestamp::now())
-            .map_err(|e| Failure::Construction(e.to_string()))?;
-        let mut responses = answer.to_parameters();
-        responses.insert(param::USERNAME.to_owned(), username.clone());
-        if let Some(hash) = &secret_hash {
-            responses.insert(param::SECRET_HASH.to_owned(), hash.clone());
-        }
-        if let Some(key) = &device_key {
-            responses.insert(param::DEVICE_KEY.to_owned(), key.clone());
-        }
-        Ok(responses)
+        verifier_responses(
+            user.answer(&challenge, &password, &Timestamp::now()),
+            &username,
+            secret_hash.as_deref(),
+            device_key.as_deref(),
+        )
     })
     .await;
     match sent {
@@ -494,6 +488,27 @@ async fn password_verifier(
         }
         Err(f) => Err(f.into()),
     }
+}
+
+/// A verifier answer (built afresh for each attempt, so it signs a fresh TIMESTAMP) as
+/// ChallengeResponses with USERNAME, SECRET_HASH and DEVICE_KEY.
+fn verifier_responses(
+    answer: Result<crate::srp::PasswordVerifierAnswer, crate::srp::SrpError>,
+    username: &str,
+    secret_hash: Option<&str>,
+    device_key: Option<&str>,
+) -> Result<HashMap<String, String>, Failure> {
+    let mut responses = answer
+        .map_err(|e| Failure::Construction(e.to_string()))?
+        .to_parameters();
+    responses.insert(param::USERNAME.to_owned(), username.to_owned());
+    if let Some(hash) = secret_hash {
+        responses.insert(param::SECRET_HASH.to_owned(), hash.to_owned());
+    }
+    if let Some(key) = device_key {
+        responses.insert(param::DEVICE_KEY.to_owned(), key.to_owned());
+    }
+    Ok(responses)
 }
 
 /// DEVICE_SRP_AUTH: a fresh private value for the device (never the user step's).
@@ -541,15 +556,12 @@ async fn device_password_verifier(
         "DEVICE_PASSWORD_VERIFIER",
         Retry::ThrottlingOnly,
         || {
-            let answer = session
-                .answer(&challenge, &password, &Timestamp::now())
-                .map_err(|e| Failure::Construction(e.to_string()))?;
-            let mut responses = answer.to_parameters();
-            responses.insert(param::USERNAME.to_owned(), username.clone());
-            if let Some(hash) = &secret_hash {
-                responses.insert(param::SECRET_HASH.to_owned(), hash.clone());
-            }
-            Ok(responses)
+            verifier_responses(
+                session.answer(&challenge, &password, &Timestamp::now()),
+                &username,
+                secret_hash.as_deref(),
+                None,
+            )
         },
     )
     .await;
