@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use cognito_device_auth::store::{MemoryStore, SecretStore, StoreError};
+use cognito_device_auth::store::{KeychainStore, MemoryStore, SecretStore, StoreError};
 use cognito_device_auth::{Client, ClientConfig, Error, MfaType, SignInStep};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -151,11 +151,12 @@ fn open_store(spec: &str) -> Result<Arc<dyn SecretStore>> {
     }
 }
 
+/// The OS keychain, checked now so a missing Secret Service is reported before the password
+/// prompt rather than after the sign-in.
 fn os_store() -> Result<Arc<dyn SecretStore>> {
-    Err(
-        "the OS keychain store is not available in this build; use --store file:PATH or memory"
-            .into(),
-    )
+    let store = KeychainStore::new();
+    store.check()?;
+    Ok(Arc::new(store))
 }
 
 /// Prints `prompt` and reads one line from stdin.
