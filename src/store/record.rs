@@ -143,8 +143,25 @@ impl DeviceRecord {
     /// Best effort: the DeviceKey of a record that does not parse, so the stale device can
     /// still be forgotten on the server.
     pub(crate) fn salvage_device_key(bytes: &[u8]) -> Option<String> {
-        let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-        value.get("device_key")?.as_str().map(str::to_owned)
+        // A DeviceKey is `<region>_<uuid>`: a key with any other character is not trusted.
+        let key = match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(value) => value.get("device_key")?.as_str()?.to_owned(),
+            // Not JSON any more (truncated, a stray byte): look for the field itself.
+            Err(_) => {
+                const FIELD: &[u8] = b"\"device_key\"";
+                let start = bytes.windows(FIELD.len()).position(|w| w == FIELD)? + FIELD.len();
+                let rest = bytes[start..].trim_ascii_start().strip_prefix(b":")?;
+                let rest = rest.trim_ascii_start().strip_prefix(b"\"")?;
+                let end = rest.iter().position(|b| *b == b'"')?;
+                std::str::from_utf8(&rest[..end]).ok()?.to_owned()
+            }
+        };
+        let plausible = !key.is_empty()
+            && key.len() <= 64
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        plausible.then_some(key)
     }
 }
 
@@ -322,6 +339,24 @@ mod tests {
             DeviceRecord::salvage_device_key(br#"{"v":1,"device_key":"k1"}"#).as_deref(),
             Some("k1")
         );
+        // Truncated or damaged JSON still gives its key; nonsense gives none.
+        assert_eq!(
+            DeviceRecord::salvage_device_key(br#"{"v":1,"device_key": "us-east-1_ab-12","devi"#)
+                .as_deref(),
+            Some("us-east-1_ab-12")
+        );
+        assert_eq!(
+            DeviceRecord::salvage_device_key(b"\xff{\"device_key\":\"k2\",\"x").as_deref(),
+            Some("k2")
+        );
+        for junk in [
+            &b"\xff\x00"[..],
+            br#"{"device_key":"#,
+            br#"{"device_key":"a b"}"#,
+            br#"{"device_key":""}"#,
+        ] {
+            assert_eq!(DeviceRecord::salvage_device_key(junk), None, "{junk:?}");
+        }
     }
 
     #[tokio::test]
