@@ -9,6 +9,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider as cip;
+use cip::config::http::HttpResponse;
 use cip::config::retry::RetryConfig;
 use cip::config::timeout::TimeoutConfig;
 use cip::config::{BehaviorVersion, Region};
@@ -56,8 +57,8 @@ pub(crate) enum Failure {
     Timeout(String),
     /// The connection failed; the request may have been sent.
     Network(String),
-    /// An answer that is not a Cognito response.
-    BadResponse(String),
+    /// An answer that is not a Cognito response (with its HTTP status when there was one).
+    BadResponse { status: Option<u16>, text: String },
     /// The request could not be built (a bug or a bad configuration).
     Construction(String),
 }
@@ -98,7 +99,8 @@ impl Failure {
             || matches!(self, Self::Timeout(_) | Self::Network(_))
             || matches!(
                 self,
-                Self::Service { status: Some(s), .. } if *s >= 500
+                Self::Service { status: Some(s), .. } | Self::BadResponse { status: Some(s), .. }
+                    if *s >= 500
             )
             || matches!(
                 self.code(),
@@ -107,29 +109,36 @@ impl Failure {
     }
 }
 
-impl<E, R> From<SdkError<E, R>> for Failure
+impl<E> From<SdkError<E, HttpResponse>> for Failure
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
-    fn from(err: SdkError<E, R>) -> Self {
+    fn from(err: SdkError<E, HttpResponse>) -> Self {
         let text = cip::error::DisplayErrorContext(&err).to_string();
         match err {
             SdkError::ServiceError(ctx) => {
+                let status = ctx.raw().status().as_u16();
                 let e = ctx.err();
-                let status = None;
+                // A 2xx answer the SDK could not read, or an error without Cognito's
+                // `__type` (an HTML page from a proxy, a redirect): not Cognito talking.
+                if e.code().is_none() && (status < 400 || e.message().is_none()) {
+                    return Self::BadResponse {
+                        status: Some(status),
+                        text: format!("HTTP {status} that is not a Cognito response"),
+                    };
+                }
                 Self::Service {
                     details: ServiceDetails {
                         error_type: e.code().map(str::to_owned),
                         message: e.message().map(str::to_owned),
                     },
-                    status,
+                    status: Some(status),
                 }
             }
             SdkError::TimeoutError(_) => Self::Timeout(text),
             SdkError::DispatchFailure(f) if f.is_timeout() => Self::Timeout(text),
             SdkError::DispatchFailure(_) => Self::Network(text),
-            SdkError::ResponseError(_) => Self::BadResponse(text),
+            SdkError::ResponseError(_) => Self::BadResponse { status: None, text },
             SdkError::ConstructionFailure(_) => Self::Construction(text),
             _ => Self::Network(text),
         }
@@ -174,7 +183,7 @@ impl From<Failure> for Error {
             }
             Failure::Timeout(m) => Error::Network(format!("timed out: {m}")),
             Failure::Network(m) => Error::Network(m),
-            Failure::BadResponse(m) => Error::InvalidServerAnswer(m),
+            Failure::BadResponse { text, .. } => Error::InvalidServerAnswer(text),
             Failure::Construction(m) => Error::Configuration(m),
         }
     }

@@ -1,0 +1,211 @@
+//! A hostile or broken server: truncated or invalid JSON, wrong types, missing challenge
+//! parameters, B = 0, B = N, a huge B, a 1 MB SECRET_BLOCK, an unknown challenge, a redirect,
+//! a response that never finishes. For each, the client returns a typed error within its
+//! timeout, never panics or hangs, and never puts a secret in the error text.
+
+use std::time::{Duration, Instant};
+
+use cognito_device_auth::{Client, ClientConfig, Error};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const PASSWORD: &str = "Hunter2-Secret-Password";
+const TIMEOUT: Duration = Duration::from_millis(700);
+const N_HEX: &str = cognito_device_auth::srp::N_HEX;
+
+/// What the server sends back to every request: raw bytes, or nothing at all for a while.
+#[derive(Clone)]
+enum Answer {
+    Raw(Vec<u8>),
+    /// Headers promising a body that never comes.
+    Stall,
+}
+
+fn http(status: &str, body: &str) -> Answer {
+    Answer::Raw(
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes(),
+    )
+}
+
+fn challenge(parameters: &str) -> Answer {
+    http(
+        "200 OK",
+        &format!(
+            r#"{{"ChallengeName":"PASSWORD_VERIFIER","ChallengeParameters":{parameters},"Session":"s"}}"#
+        ),
+    )
+}
+
+fn verifier(salt: &str, b: &str, block: &str) -> Answer {
+    challenge(&format!(
+        r#"{{"SALT":"{salt}","SRP_B":"{b}","SECRET_BLOCK":"{block}","USER_ID_FOR_SRP":"alice","USERNAME":"alice"}}"#
+    ))
+}
+
+/// Serves `answer` to every connection; returns the endpoint.
+async fn serve(answer: Answer) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut request).await;
+                match answer {
+                    Answer::Raw(bytes) => {
+                        let _ = socket.write_all(&bytes).await;
+                        let _ = socket.shutdown().await;
+                    }
+                    Answer::Stall => {
+                        let _ = socket
+                            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"Chal")
+                            .await;
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                    }
+                }
+            });
+        }
+    });
+    endpoint
+}
+
+async fn sign_in_against(answer: Answer) -> Error {
+    let endpoint = serve(answer).await;
+    let client = Client::new(
+        ClientConfig::new("us-east-1_Hostile1", "hostileclient")
+            .with_endpoint(endpoint)
+            .with_memory_store()
+            .with_timeout(TIMEOUT),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let result = tokio::time::timeout(Duration::from_secs(10), client.sign_in("alice", PASSWORD))
+        .await
+        .expect("the client gave up within its timeout and retries");
+    let err = match result {
+        Ok(step) => panic!("a hostile answer gave a step: {step:?}"),
+        Err(e) => e,
+    };
+    // Three attempts at most, each bounded by the timeout, plus back-off.
+    assert!(
+        started.elapsed() < TIMEOUT * 3 + Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains(PASSWORD), "the password leaked: {text}");
+    assert!(!text.contains("Hunter2"), "the password leaked: {text}");
+    err
+}
+
+fn assert_invalid_answer(err: &Error, what: &str) {
+    assert!(
+        matches!(err, Error::InvalidServerAnswer(_)),
+        "{what}: expected InvalidServerAnswer, got {err:?}"
+    );
+}
+
+#[tokio::test]
+async fn truncated_json() {
+    let err = sign_in_against(http("200 OK", r#"{"ChallengeName":"PASSWORD_VERI"#)).await;
+    assert_invalid_answer(&err, "truncated JSON");
+}
+
+#[tokio::test]
+async fn not_json() {
+    let err = sign_in_against(http("200 OK", "<html>gateway</html>")).await;
+    assert_invalid_answer(&err, "HTML");
+}
+
+#[tokio::test]
+async fn wrong_types() {
+    let err = sign_in_against(http(
+        "200 OK",
+        r#"{"ChallengeName":42,"ChallengeParameters":["SALT"],"Session":{}}"#,
+    ))
+    .await;
+    assert_invalid_answer(&err, "wrong types");
+}
+
+#[tokio::test]
+async fn neither_tokens_nor_challenge() {
+    let err = sign_in_against(http("200 OK", "{}")).await;
+    assert_invalid_answer(&err, "empty object");
+}
+
+#[tokio::test]
+async fn missing_challenge_parameters() {
+    let err = sign_in_against(challenge(r#"{"SALT":"abcd","USER_ID_FOR_SRP":"alice"}"#)).await;
+    assert_invalid_answer(&err, "no SRP_B");
+    assert!(err.to_string().contains("SRP_B"), "{err}");
+    let err = sign_in_against(challenge("{}")).await;
+    assert_invalid_answer(&err, "no parameters");
+}
+
+#[tokio::test]
+async fn b_zero_b_n_and_huge_b() {
+    for (b, what) in [
+        ("0".to_owned(), "B = 0"),
+        (N_HEX.to_owned(), "B = N"),
+        (format!("{N_HEX}{N_HEX}"), "B of 6144 bits"),
+        ("f".repeat(100_000), "B of 400,000 bits"),
+    ] {
+        let err = sign_in_against(verifier("abcd", &b, "AAAA")).await;
+        assert_invalid_answer(&err, what);
+    }
+}
+
+#[tokio::test]
+async fn megabyte_secret_block() {
+    let block = "A".repeat(1 << 20);
+    let err = sign_in_against(verifier("abcd", "1234", &block)).await;
+    assert_invalid_answer(&err, "1 MB SECRET_BLOCK");
+    assert!(err.to_string().contains("SECRET_BLOCK"), "{err}");
+}
+
+#[tokio::test]
+async fn unknown_challenge() {
+    let err = sign_in_against(http(
+        "200 OK",
+        r#"{"ChallengeName":"QUANTUM_ENTANGLEMENT","ChallengeParameters":{},"Session":"s"}"#,
+    ))
+    .await;
+    assert_invalid_answer(&err, "unknown challenge");
+}
+
+#[tokio::test]
+async fn redirect() {
+    let err = sign_in_against(Answer::Raw(
+        b"HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:1/\r\nContent-Length: 0\r\n\r\n"
+            .to_vec(),
+    ))
+    .await;
+    assert!(
+        matches!(err, Error::InvalidServerAnswer(_) | Error::Service(_)),
+        "redirect: {err:?}"
+    );
+}
+
+#[tokio::test]
+async fn server_error_with_secret_looking_message() {
+    let err = sign_in_against(http(
+        "400 Bad Request",
+        r#"{"__type":"NotAuthorizedException","message":"Incorrect username or password."}"#,
+    ))
+    .await;
+    assert!(matches!(err, Error::NotAuthorized(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_response_that_never_finishes() {
+    let err = sign_in_against(Answer::Stall).await;
+    assert!(matches!(err, Error::Network(_)), "stalled body: {err:?}");
+}
