@@ -351,6 +351,25 @@ async fn child_process() {
                 Ok(step) => panic!("expected StoreUnavailable, got step {}", step.name()),
             }
         }
+        "keyutils-write" | "keyutils-read" => {
+            let store = KeychainStore::linux_keyutils();
+            assert_eq!(store.backend(), KeychainBackend::LinuxKeyutils);
+            let account = var("ACCOUNT");
+            if step == "keyutils-write" {
+                store
+                    .write(&account, b"kernel keyring secret")
+                    .expect("write");
+            } else {
+                let value = store.read(&account).expect("read");
+                println!(
+                    "CHILD value={}",
+                    value.as_deref().map_or("none".to_owned(), hex)
+                );
+                store.delete(&account).expect("delete");
+                store.delete(&account).expect("delete again");
+                assert_eq!(store.read(&account).expect("read"), None);
+            }
+        }
         other => panic!("unknown step {other}"),
     }
 }
@@ -568,4 +587,41 @@ fn no_secret_service_is_a_typed_error_that_names_the_fix() {
         );
     }
     let _ = std::fs::remove_dir_all(&home);
+}
+
+/// The opt-in kernel keyring (lost at reboot): written by one process, read back and deleted by
+/// another, in a fresh session keyring (`keyctl session -`: containers often give processes a
+/// session keyring they may not link keys into).
+#[cfg(target_os = "linux")]
+#[test]
+fn linux_keyutils_opt_in_across_processes() {
+    if !on_path("keyctl") {
+        unavailable("keyctl (Debian package keyutils) not found on PATH");
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let account = format!(
+        "device:us-east-1_Test:client:keyutils-{}",
+        std::process::id()
+    );
+    let child = |step: &str| {
+        format!(
+            "{STEP}={step} ACCOUNT='{account}' \"$0\" child_process --exact --ignored --nocapture --test-threads=1"
+        )
+    };
+    let script = format!("{} && {}", child("keyutils-write"), child("keyutils-read"));
+    let out = Command::new("keyctl")
+        .args(["session", "-", "sh", "-c", &script])
+        .arg(&exe)
+        .output()
+        .expect("keyctl runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(stdout.matches("1 passed").count(), 2, "{stdout}\n{stderr}");
+    let value = stdout
+        .lines()
+        .find_map(|l| l.split_once("CHILD value=").map(|(_, v)| v.to_owned()))
+        .expect("the read step printed the value");
+    assert_eq!(unhex(&value), b"kernel keyring secret");
 }

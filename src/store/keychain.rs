@@ -571,6 +571,10 @@ mod platform {
             KeychainBackend::SecretService => {
                 "; unlock the login keyring (or the default collection) and retry"
             }
+            KeychainBackend::LinuxKeyutils => {
+                "; this process's session keyring does not accept keys (common in containers): \
+                 give it its own, e.g. run it under `keyctl session -`"
+            }
             _ => "; retry later",
         }
     }
