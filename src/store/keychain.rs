@@ -78,6 +78,10 @@ pub const ANDROID_STORE_NAME: &str = "cognito-device-auth";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The message for a Linux box with no Secret Service.
+#[cfg_attr(
+    not(all(unix, not(target_vendor = "apple"), not(target_os = "android"))),
+    allow(dead_code)
+)]
 const NO_SECRET_SERVICE: &str = "start a Secret Service provider (gnome-keyring-daemon, \
 KeePassXC or KWallet) in this session and unlock it, or opt in to \
 KeychainStore::linux_keyutils() (kernel keyring: secrets are lost at reboot)";
