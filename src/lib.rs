@@ -28,11 +28,17 @@
 //! # Ok::<(), cognito_device_auth::srp::SrpError>(())
 //! ```
 
-#![forbid(unsafe_code)]
+// No unsafe code, except what uniffi's macros generate for the bindings in src/ffi/ (`extern "C"`
+// functions under `#[unsafe(no_mangle)]`); without the `ffi` feature the crate forbids it.
+#![cfg_attr(not(feature = "ffi"), forbid(unsafe_code))]
+#![cfg_attr(feature = "ffi", deny(unsafe_code))]
 #![warn(missing_docs)]
 
 mod client;
 mod error;
+#[cfg(feature = "ffi")]
+#[allow(unsafe_code)]
+mod ffi;
 pub mod flow;
 pub mod srp;
 pub mod store;
@@ -43,3 +49,7 @@ pub use client::{Client, ClientConfig, Device, LocalDevice};
 pub use error::{Error, ServiceDetails};
 pub use flow::{DeviceOutcome, MfaType, SignInStep, SignedIn};
 pub use tokens::Tokens;
+
+/// What uniffi's derives name as `crate::UniFfiTag` (the scaffolding lives in `ffi`).
+#[cfg(feature = "ffi")]
+use ffi::UniFfiTag;

@@ -1,0 +1,179 @@
+package io.github.cognitodeviceauth
+
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+import kotlin.test.assertEquals
+import kotlin.test.assertFalse
+import kotlin.test.assertIs
+import kotlin.test.assertNotNull
+import kotlin.test.assertTrue
+
+/** The bindings against the emulator binary, over real HTTP, as an app would use them. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SignInTest {
+    private lateinit var emulator: Emulator
+
+    @BeforeAll
+    fun start() {
+        emulator = Emulator()
+    }
+
+    @AfterAll
+    fun stop() {
+        emulator.close()
+    }
+
+    private fun client(store: SecretStore = InMemorySecretStore()) = Client(
+        ClientConfig(
+            userPoolId = POOL_ID,
+            clientId = CLIENT_ID,
+            endpoint = emulator.endpoint,
+            deviceName = "JUnit",
+            timeoutMs = 10_000uL,
+            store = store,
+        ),
+    )
+
+    /** Signs in answering the SMS code from the outbox; returns the result. */
+    private suspend fun signInWithSms(client: Client, username: String): SignedIn {
+        val first = client.signIn(username, PASSWORD)
+        val sms = assertIs<SignInStep.SmsCode>(first, "the first sign-in asks for the SMS code")
+        assertEquals(MfaType.SMS, sms.step.mfaType())
+        val done = sms.step.submit(emulator.lastSmsCode(username))
+        return assertNotNull(done.signedInOrNull, "signed in after the code, got $done")
+    }
+
+    @Test
+    fun `a remembered device skips MFA until it is forgotten`() = runBlocking {
+        val store = InMemorySecretStore()
+        val client = client(store)
+
+        val first = signInWithSms(client, "alice")
+        assertEquals("SMS_MFA", first.mfa)
+        assertTrue(first.device.newlyConfirmed)
+        assertTrue(first.device.remembered)
+        val deviceKey = assertNotNull(first.device.deviceKey)
+
+        val second = assertIs<SignInStep.Done>(client.signIn("alice", PASSWORD), "no MFA step").signedIn
+        assertTrue(second.device.skippedMfa)
+        assertEquals(null, second.mfa)
+        assertEquals(deviceKey, second.device.deviceKey)
+
+        val devices = client.devices(second.tokens)
+        val listed = assertNotNull(devices.find { it.deviceKey == deviceKey }, "listed: $devices")
+        assertEquals("JUnit", listed.name)
+        assertEquals(true, listed.remembered)
+        assertEquals(deviceKey, client.currentDevice(second.username)?.deviceKey)
+
+        val refreshed = client.refresh(second.username, assertNotNull(second.tokens.refreshToken))
+        assertTrue(refreshed.accessToken.isNotEmpty())
+        assertTrue(refreshed.expiresAt.isAfter(java.time.Instant.now()))
+
+        client.forgetDevice(refreshed, second.username, null)
+        assertEquals(null, client.currentDevice(second.username))
+        assertIs<SignInStep.SmsCode>(client.signIn("alice", PASSWORD), "MFA again once forgotten")
+        Unit
+    }
+
+    @Test
+    fun `a wrong password is NotAuthorized`() = runBlocking {
+        val e = assertThrows<CognitoException.NotAuthorized> {
+            runBlocking { client().signIn("bob", "wrong-password-1") }
+        }
+        assertEquals("NotAuthorizedException", e.errorType)
+        assertEquals("NotAuthorizedException", e.serviceErrorType)
+        assertFalse(e.isRetryable)
+    }
+
+    @Test
+    fun `a wrong code is CodeMismatch and the step can be answered again`() = runBlocking {
+        val client = client()
+        val sms = assertIs<SignInStep.SmsCode>(client.signIn("carol", PASSWORD))
+        val right = emulator.lastSmsCode("carol")
+        val wrong = if (right == "000000") "111111" else "000000"
+        val e = assertThrows<CognitoException.CodeMismatch> { runBlocking { sms.step.submit(wrong) } }
+        assertEquals("CodeMismatchException", e.errorType)
+        assertNotNull(sms.step.submit(right).signedInOrNull)
+        Unit
+    }
+
+    @Test
+    fun `the Kotlin store keeps the device for a new client`() = runBlocking {
+        val store = InMemorySecretStore()
+        signInWithSms(client(store), "dave")
+        assertTrue(store.accounts.isNotEmpty(), "the SDK wrote its records to the Kotlin store")
+        // A new client (a new process, say) with the same store proves the remembered device.
+        val again = assertIs<SignInStep.Done>(client(store).signIn("dave", PASSWORD)).signedIn
+        assertTrue(again.device.skippedMfa)
+    }
+
+    @Test
+    fun `a store that throws surfaces as StoreFailed`() = runBlocking {
+        val throwing = object : SecretStore {
+            override fun read(account: String): ByteArray? = throw IllegalStateException("disk on fire")
+            override fun write(account: String, secret: ByteArray) = throw IllegalStateException("disk on fire")
+            override fun delete(account: String) = throw IllegalStateException("disk on fire")
+        }
+        val e = assertThrows<CognitoException.StoreFailed> {
+            runBlocking { client(throwing).signIn("erin", PASSWORD) }
+        }
+        assertTrue(e.reason.contains("disk on fire"), e.reason)
+    }
+
+    @Test
+    fun `a locked store surfaces as StoreUnavailable`() = runBlocking {
+        val locked = object : SecretStore {
+            override fun read(account: String): ByteArray? = throw SecretStoreException.Unavailable("locked")
+            override fun write(account: String, secret: ByteArray) = throw SecretStoreException.Unavailable("locked")
+            override fun delete(account: String) = throw SecretStoreException.Unavailable("locked")
+        }
+        val e = assertThrows<CognitoException.StoreUnavailable> {
+            runBlocking { client(locked).signIn("frank", PASSWORD) }
+        }
+        assertEquals("locked", e.reason)
+        assertTrue(e.isRetryable)
+    }
+
+    @Test
+    fun `twenty concurrent sign-ins from coroutines`() = runBlocking {
+        val client = client()
+        val users = (0 until 20).map { "user%02d".format(it) }
+        val results = coroutineScope {
+            users.map { user -> async(Dispatchers.Default) { user to signInWithSms(client, user) } }.awaitAll()
+        }
+        assertEquals(20, results.size)
+        for ((user, signedIn) in results) {
+            assertEquals(user, signedIn.username)
+            assertTrue(signedIn.device.remembered, "$user: ${signedIn.device}")
+        }
+        assertEquals(20, results.map { it.second.device.deviceKey }.toSet().size)
+    }
+
+    @Test
+    fun `secrets are not printed`() {
+        val config = ClientConfig(POOL_ID, CLIENT_ID, clientSecret = "s3cr3t-client-secret")
+        assertFalse(config.toString().contains("s3cr3t"), config.toString())
+        val tokens = Tokens("id.jwt.value", "access.jwt.value", "refresh-value", "Bearer", java.time.Instant.now())
+        val printed = tokens.toString()
+        for (secret in listOf("id.jwt.value", "access.jwt.value", "refresh-value")) {
+            assertFalse(printed.contains(secret), printed)
+        }
+        assertTrue(printed.contains("[redacted]"), printed)
+    }
+
+    @Test
+    fun `a malformed pool id fails in the constructor`() {
+        val e = assertThrows<CognitoException.Configuration> {
+            Client(ClientConfig(userPoolId = "no-underscore", clientId = CLIENT_ID, store = InMemorySecretStore()))
+        }
+        assertTrue(e.reason.isNotEmpty())
+    }
+}

@@ -1,0 +1,247 @@
+//! The client, its configuration and the tokens.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use super::devices::{Device, LocalDevice};
+use super::error::CognitoError;
+use super::sign_in::SignInStep;
+use super::store::{AppStore, SecretStore};
+use crate::client as core;
+
+/// How to reach a user pool, and where device secrets live.
+///
+/// `toString()` / `description` never print the client secret.
+#[derive(Clone, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct ClientConfig {
+    /// The user pool id, e.g. `eu-west-1_AbCdEf123` (the region is taken from it).
+    pub user_pool_id: String,
+    /// The app client id.
+    pub client_id: String,
+    /// The app client's secret, for clients that have one (avoid them in mobile apps).
+    #[uniffi(default = None)]
+    pub client_secret: Option<String>,
+    /// Another endpoint than AWS's (a local emulator, a proxy), e.g. `http://127.0.0.1:9229`.
+    #[uniffi(default = None)]
+    pub endpoint: Option<String>,
+    /// The name this device gets in the user's device list; default: the host name and OS.
+    #[uniffi(default = None)]
+    pub device_name: Option<String>,
+    /// How long one attempt of one call may take, in milliseconds.
+    #[uniffi(default = 10000)]
+    pub timeout_ms: u64,
+    /// Where device secrets live: the app's own store, or null / nil for the SDK's default
+    /// (the platform keychain).
+    #[uniffi(default = None)]
+    pub store: Option<Arc<dyn SecretStore>>,
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("endpoint", &self.endpoint)
+            .field("device_name", &self.device_name)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("store", &self.store.as_ref().map(|_| "app-supplied"))
+            .finish()
+    }
+}
+
+impl fmt::Display for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// Cognito's tokens. Secrets: `toString()` / `description` print them as `[redacted]`; keep
+/// the refresh token in encrypted storage.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug, Display)]
+pub struct Tokens {
+    /// The ID token (a JWT with the user's attributes).
+    pub id_token: String,
+    /// The access token (a JWT for Cognito's user APIs and your own).
+    pub access_token: String,
+    /// The refresh token, when the call returned one.
+    pub refresh_token: Option<String>,
+    /// The token type, normally `Bearer`.
+    pub token_type: String,
+    /// When the ID and access tokens expire.
+    pub expires_at: SystemTime,
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tokens")
+            .field("id_token", &"[redacted]")
+            .field("access_token", &"[redacted]")
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("token_type", &self.token_type)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl fmt::Display for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl From<crate::Tokens> for Tokens {
+    fn from(t: crate::Tokens) -> Self {
+        Self {
+            id_token: t.id_token.clone(),
+            access_token: t.access_token.clone(),
+            refresh_token: t.refresh_token.clone(),
+            token_type: t.token_type.clone(),
+            expires_at: t.expires_at,
+        }
+    }
+}
+
+impl From<Tokens> for crate::Tokens {
+    fn from(t: Tokens) -> Self {
+        Self {
+            id_token: t.id_token,
+            access_token: t.access_token,
+            refresh_token: t.refresh_token,
+            token_type: t.token_type,
+            expires_at: t.expires_at,
+        }
+    }
+}
+
+/// The entry point: signs users in with their remembered device, refreshes tokens, and manages
+/// the user's devices. Thread-safe; create one per user pool and share it.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct Client {
+    inner: core::Client,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Client {
+    /// A client for the pool and app client of `config`. Fails with `Configuration` when the
+    /// user pool id or the client id is malformed; opens no connection.
+    #[uniffi::constructor]
+    pub fn new(config: ClientConfig) -> Result<Arc<Self>, CognitoError> {
+        let mut core_config = core::ClientConfig::new(config.user_pool_id, config.client_id)
+            .with_timeout(Duration::from_millis(config.timeout_ms));
+        if let Some(secret) = config.client_secret {
+            core_config = core_config.with_client_secret(secret);
+        }
+        if let Some(endpoint) = config.endpoint {
+            core_config = core_config.with_endpoint(endpoint);
+        }
+        if let Some(name) = config.device_name {
+            core_config = core_config.with_device_name(name);
+        }
+        if let Some(store) = config.store {
+            core_config = core_config.with_store(Arc::new(AppStore(store)));
+        }
+        Ok(Arc::new(Self {
+            inner: core::Client::new(core_config)?,
+        }))
+    }
+
+    /// Starts a sign-in (USER_SRP_AUTH; the password never leaves the device). When this device
+    /// is remembered, Cognito skips MFA. Returns what the app must do next.
+    pub async fn sign_in(
+        &self,
+        username: String,
+        password: String,
+    ) -> Result<SignInStep, CognitoError> {
+        Ok(self.inner.sign_in(&username, password).await?.into())
+    }
+
+    /// New ID and access tokens for `refreshToken` (with this device's key, so it works in
+    /// pools that bind refresh tokens to devices). `username` is the one the sign-in returned.
+    pub async fn refresh(
+        &self,
+        username: String,
+        refresh_token: String,
+    ) -> Result<Tokens, CognitoError> {
+        Ok(self.inner.refresh(&username, &refresh_token).await?.into())
+    }
+
+    /// The user's devices as Cognito knows them (ListDevices, every page).
+    pub async fn devices(&self, tokens: Tokens) -> Result<Vec<Device>, CognitoError> {
+        let tokens = crate::Tokens::from(tokens);
+        let devices = self.inner.devices(&tokens).await?;
+        Ok(devices.into_iter().map(Device::from).collect())
+    }
+
+    /// One device of the user (GetDevice).
+    pub async fn device(&self, tokens: Tokens, device_key: String) -> Result<Device, CognitoError> {
+        let tokens = crate::Tokens::from(tokens);
+        Ok(self.inner.device(&tokens, &device_key).await?.into())
+    }
+
+    /// Marks a device remembered (its sign-ins skip MFA) or not (UpdateDeviceStatus), and
+    /// updates the local record when it is this device.
+    pub async fn remember_device(
+        &self,
+        tokens: Tokens,
+        username: String,
+        device_key: String,
+        remembered: bool,
+    ) -> Result<(), CognitoError> {
+        let tokens = crate::Tokens::from(tokens);
+        Ok(self
+            .inner
+            .remember_device(&tokens, &username, &device_key, remembered)
+            .await?)
+    }
+
+    /// Forgets a device on the server (ForgetDevice): `deviceKey`, or this device when null /
+    /// nil, whose local secrets are then deleted too. The next sign-in asks for MFA again.
+    pub async fn forget_device(
+        &self,
+        tokens: Tokens,
+        username: String,
+        device_key: Option<String>,
+    ) -> Result<(), CognitoError> {
+        let tokens = crate::Tokens::from(tokens);
+        Ok(self
+            .inner
+            .forget_device(&tokens, &username, device_key.as_deref())
+            .await?)
+    }
+
+    /// Signs out: revokes this session's refresh token, or every session of the user
+    /// (GlobalSignOut) when `everywhere`. The remembered device stays remembered.
+    pub async fn sign_out(&self, tokens: Tokens, everywhere: bool) -> Result<(), CognitoError> {
+        let tokens = crate::Tokens::from(tokens);
+        Ok(self.inner.sign_out(&tokens, everywhere).await?)
+    }
+
+    /// This device as stored locally for `username`, or null / nil when there is none.
+    pub async fn current_device(
+        &self,
+        username: String,
+    ) -> Result<Option<LocalDevice>, CognitoError> {
+        Ok(self
+            .inner
+            .current_device(&username)
+            .await?
+            .map(LocalDevice::from))
+    }
+}

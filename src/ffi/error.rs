@@ -1,0 +1,197 @@
+//! The one error type of the bindings, mapped from [`crate::Error`] in one place.
+
+use crate::error::{Error, ServiceDetails};
+
+/// Why a call failed. Switch on the case to react (ask for the password again, the code again,
+/// retry later...); `errorType` and `serviceMessage` keep what Cognito said, for logs and
+/// support tickets. Never carries a secret (no password, code or token).
+///
+/// Kotlin: the sealed class `CognitoException` (one subclass per case); Swift: the enum
+/// `CognitoError`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum CognitoError {
+    /// Wrong user name or password (`NotAuthorizedException`), or an unknown user when the
+    /// pool hides that. Ask for the password again.
+    #[error("incorrect username or password")]
+    NotAuthorized {
+        /// Cognito's error type, e.g. `NotAuthorizedException`.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+    },
+    /// The MFA or verification code is wrong. The same step can be answered again.
+    #[error("the code is wrong")]
+    CodeMismatch {
+        /// Cognito's error type, e.g. `CodeMismatchException`.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+    },
+    /// The code, or the sign-in session, expired: start the sign-in again.
+    #[error("the code or the sign-in session expired")]
+    Expired {
+        /// Cognito's error type, e.g. `ExpiredCodeException`.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+    },
+    /// The new password does not satisfy the pool's policy.
+    #[error("the password does not satisfy the policy")]
+    InvalidPassword {
+        /// Cognito's error type, e.g. `InvalidPasswordException`.
+        error_type: Option<String>,
+        /// Cognito's message (which rule failed).
+        service_message: Option<String>,
+    },
+    /// The user has not confirmed their account yet.
+    #[error("the user is not confirmed")]
+    UserNotConfirmed {
+        /// Cognito's error type, e.g. `UserNotConfirmedException`.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+    },
+    /// The user must reset their password before signing in.
+    #[error("the user must reset the password")]
+    PasswordResetRequired {
+        /// Cognito's error type, e.g. `PasswordResetRequiredException`.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+    },
+    /// The remembered device was forgotten on the server and signing in without it failed too
+    /// (the local record is already deleted). Sign in again.
+    #[error("the remembered device is no longer known to the server")]
+    DeviceForgotten {
+        /// Cognito's error type, e.g. `ResourceNotFoundException`.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+    },
+    /// Cognito throttled the request and retrying did not help. Retry later.
+    #[error("too many requests")]
+    Throttled {
+        /// Cognito's error type, e.g. `TooManyRequestsException`.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+    },
+    /// Cognito rejected the request as invalid (`InvalidParameterException` and the like).
+    #[error("the request was rejected")]
+    InvalidRequest {
+        /// Cognito's error type, e.g. `InvalidParameterException`.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+    },
+    /// Any other error of the service.
+    #[error("service error")]
+    Service {
+        /// Cognito's error type, e.g. `InternalErrorException`.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+    },
+    /// The device-secret store is locked or not available yet (for instance before the first
+    /// unlock after a reboot). Retry later; nothing was deleted.
+    #[error("the device-secret store is unavailable: {reason}")]
+    StoreUnavailable {
+        /// What the store said.
+        reason: String,
+    },
+    /// The device-secret store failed in another way (an app-supplied store threw).
+    #[error("the device-secret store failed: {reason}")]
+    StoreFailed {
+        /// What the store said.
+        reason: String,
+    },
+    /// The network failed (connection refused or reset, DNS, TLS, timeout). Retry later.
+    #[error("network error: {reason}")]
+    Network {
+        /// What failed.
+        reason: String,
+    },
+    /// The server's answer could not be understood.
+    #[error("invalid answer from the server: {reason}")]
+    InvalidServerAnswer {
+        /// What was wrong with it.
+        reason: String,
+    },
+    /// The client's configuration is wrong (user pool id, app client id, endpoint).
+    #[error("configuration error: {reason}")]
+    Configuration {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The answer does not fit the step (an MFA type not offered, a step already answered).
+    #[error("invalid answer to this sign-in step: {reason}")]
+    InvalidStepAnswer {
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl CognitoError {
+    fn details(d: ServiceDetails) -> (Option<String>, Option<String>) {
+        (d.error_type, d.message)
+    }
+}
+
+impl From<Error> for CognitoError {
+    fn from(e: Error) -> Self {
+        macro_rules! service {
+            ($variant:ident, $d:expr) => {{
+                let (error_type, service_message) = Self::details($d);
+                Self::$variant {
+                    error_type,
+                    service_message,
+                }
+            }};
+        }
+        match e {
+            Error::NotAuthorized(d) => service!(NotAuthorized, d),
+            Error::CodeMismatch(d) => service!(CodeMismatch, d),
+            Error::Expired(d) => service!(Expired, d),
+            Error::InvalidPassword(d) => service!(InvalidPassword, d),
+            Error::UserNotConfirmed(d) => service!(UserNotConfirmed, d),
+            Error::PasswordResetRequired(d) => service!(PasswordResetRequired, d),
+            Error::DeviceForgotten(d) => service!(DeviceForgotten, d),
+            Error::Throttled(d) => service!(Throttled, d),
+            Error::InvalidRequest(d) => service!(InvalidRequest, d),
+            Error::Service(d) => service!(Service, d),
+            Error::StoreUnavailable(reason) => Self::StoreUnavailable { reason },
+            Error::Store(reason) => Self::StoreFailed { reason },
+            Error::Network(reason) => Self::Network { reason },
+            Error::InvalidServerAnswer(reason) => Self::InvalidServerAnswer { reason },
+            Error::Configuration(reason) => Self::Configuration { reason },
+            Error::InvalidStepAnswer(reason) => Self::InvalidStepAnswer { reason },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_errors_keep_cognitos_type_and_message() {
+        let e = CognitoError::from(Error::CodeMismatch(ServiceDetails {
+            error_type: Some("CodeMismatchException".into()),
+            message: Some("Invalid code received for user".into()),
+        }));
+        assert_eq!(
+            e,
+            CognitoError::CodeMismatch {
+                error_type: Some("CodeMismatchException".into()),
+                service_message: Some("Invalid code received for user".into()),
+            }
+        );
+        let e = CognitoError::from(Error::StoreUnavailable("locked".into()));
+        assert_eq!(
+            e,
+            CognitoError::StoreUnavailable {
+                reason: "locked".into()
+            }
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! The app-supplied secret store: a foreign trait the app implements in Kotlin or Swift (its
+//! own encrypted storage), adapted to the core's [`crate::store::SecretStore`].
+//!
+//! A failing store never crashes the SDK: an error the implementation returns, and any other
+//! exception it throws (uniffi reports it as [`uniffi::UnexpectedUniFFICallbackError`]), both
+//! become [`crate::store::StoreError`] and so a [`super::error::CognitoError`] of the call.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::store::{SecretStore as CoreSecretStore, StoreError};
+
+/// Why the app's store failed. Kotlin: `SecretStoreException`; Swift: `SecretStoreError`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum SecretStoreError {
+    /// The store is locked or not available yet (for instance before the first unlock after a
+    /// reboot). The SDK retries later and never deletes anything because of it.
+    #[error("store unavailable: {reason}")]
+    Unavailable {
+        /// Why, for logs.
+        reason: String,
+    },
+    /// Any other failure.
+    #[error("store failure: {reason}")]
+    Failed {
+        /// Why, for logs.
+        reason: String,
+    },
+}
+
+/// An exception the store threw that is not a `SecretStoreError`: still an error, never a crash.
+impl From<uniffi::UnexpectedUniFFICallbackError> for SecretStoreError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        Self::Failed {
+            reason: format!("the app's secret store threw: {}", e.reason),
+        }
+    }
+}
+
+impl From<SecretStoreError> for StoreError {
+    fn from(e: SecretStoreError) -> Self {
+        match e {
+            SecretStoreError::Unavailable { reason } => Self::Unavailable(reason),
+            SecretStoreError::Failed { reason } => Self::Failed(reason),
+        }
+    }
+}
+
+/// A store of small secrets by account name, implemented by the app (for instance over Android's
+/// `EncryptedSharedPreferences` or the iOS keychain). The SDK keeps each device's key, group key
+/// and device password in it; the values are secrets, so keep them encrypted at rest.
+///
+/// Calls come from a background thread, never the main thread, and may come from several
+/// threads at once: implementations must be thread-safe and may block.
+#[uniffi::export(foreign)]
+pub trait SecretStore: Send + Sync {
+    /// The bytes stored under `account`, or null / nil when there are none.
+    fn read(&self, account: String) -> Result<Option<Vec<u8>>, SecretStoreError>;
+    /// Stores `secret` under `account`, replacing what was there.
+    fn write(&self, account: String, secret: Vec<u8>) -> Result<(), SecretStoreError>;
+    /// Removes `account`; must succeed when it is already absent.
+    fn delete(&self, account: String) -> Result<(), SecretStoreError>;
+}
+
+/// The app's store as the core sees it.
+pub(crate) struct AppStore(pub(crate) Arc<dyn SecretStore>);
+
+impl fmt::Debug for AppStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AppStore")
+    }
+}
+
+impl CoreSecretStore for AppStore {
+    fn read(&self, account: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.0.read(account.to_owned())?)
+    }
+
+    fn write(&self, account: &str, secret: &[u8]) -> Result<(), StoreError> {
+        Ok(self.0.write(account.to_owned(), secret.to_vec())?)
+    }
+
+    fn delete(&self, account: &str) -> Result<(), StoreError> {
+        Ok(self.0.delete(account.to_owned())?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::client::{Client, ClientConfig};
+    use crate::ffi::error::CognitoError;
+    use crate::ffi::sign_in::SignInStep;
+
+    /// A store that fails the way a foreign implementation can: a declared error, or an
+    /// exception uniffi turns into `UnexpectedUniFFICallbackError` (this is the conversion the
+    /// generated callback code calls).
+    struct Failing {
+        thrown: bool,
+    }
+
+    impl Failing {
+        fn fail(&self) -> SecretStoreError {
+            if self.thrown {
+                uniffi::UnexpectedUniFFICallbackError::new("java.lang.IllegalStateException: boom")
+                    .into()
+            } else {
+                SecretStoreError::Unavailable {
+                    reason: "locked".into(),
+                }
+            }
+        }
+    }
+
+    impl SecretStore for Failing {
+        fn read(&self, _: String) -> Result<Option<Vec<u8>>, SecretStoreError> {
+            Err(self.fail())
+        }
+        fn write(&self, _: String, _: Vec<u8>) -> Result<(), SecretStoreError> {
+            Err(self.fail())
+        }
+        fn delete(&self, _: String) -> Result<(), SecretStoreError> {
+            Err(self.fail())
+        }
+    }
+
+    #[test]
+    fn store_failures_map_to_store_errors() {
+        let thrown = AppStore(Arc::new(Failing { thrown: true }));
+        match thrown.read("a") {
+            Err(StoreError::Failed(m)) => assert!(m.contains("boom"), "{m}"),
+            other => panic!("expected a store failure, got {other:?}"),
+        }
+        let locked = AppStore(Arc::new(Failing { thrown: false }));
+        assert_eq!(
+            locked.write("a", b"x"),
+            Err(StoreError::Unavailable("locked".into()))
+        );
+    }
+
+    /// The whole path: a sign-in through the FFI client with a store that throws ends in a
+    /// `StoreFailed` error, not a panic (the emulator runs in-process).
+    #[test]
+    fn a_throwing_store_fails_the_sign_in_with_an_error() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let emulator = cognito_emulator::Emulator::start(Default::default())
+                .await
+                .expect("the emulator starts");
+            let seed = serde_json::json!({ "pools": [{
+                "Id": "us-east-1_FfiStore1",
+                "PoolName": "ffi",
+                "MfaConfiguration": "OFF",
+                "DeviceConfiguration": { "ChallengeRequiredOnNewDevice": true,
+                                         "DeviceOnlyRememberedOnUserPrompt": false },
+                "Clients": [{ "ClientId": "fficlient", "ClientName": "ffi",
+                              "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }],
+                "Users": [{ "Username": "alice", "Password": "Correct-Horse-9" }]
+            }]});
+            emulator.seed(&seed).expect("seed");
+            let client = Client::new(ClientConfig {
+                user_pool_id: "us-east-1_FfiStore1".into(),
+                client_id: "fficlient".into(),
+                client_secret: None,
+                endpoint: Some(emulator.endpoint()),
+                device_name: None,
+                timeout_ms: 5_000,
+                store: Some(Arc::new(Failing { thrown: true })),
+            })
+            .expect("a client");
+            let result = client
+                .sign_in("alice".into(), "Correct-Horse-9".into())
+                .await;
+            match result {
+                Err(CognitoError::StoreFailed { reason }) => {
+                    assert!(reason.contains("boom"), "{reason}")
+                }
+                Ok(SignInStep::Done { .. }) => panic!("signed in although the store throws"),
+                Ok(_) => panic!("unexpected step"),
+                Err(e) => panic!("expected StoreFailed, got {e:?}"),
+            }
+        });
+    }
+}
