@@ -20,7 +20,6 @@ mod support;
 use support::{PASSWORD, Result, USERNAME, provision};
 
 async fn set_delay(endpoint: &str, delay_ms: u64, count: u32) -> Result<()> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     for operation in [
         "InitiateAuth",
         "RespondToAuthChallenge",
@@ -29,18 +28,7 @@ async fn set_delay(endpoint: &str, delay_ms: u64, count: u32) -> Result<()> {
         let body = format!(
             r#"{{"operation":"{operation}","kind":"delay","count":{count},"delay_ms":{delay_ms}}}"#
         );
-        let address = endpoint.trim_start_matches("http://");
-        let mut stream = tokio::net::TcpStream::connect(address).await?;
-        let request = format!(
-            "POST /_emulator/faults HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(request.as_bytes()).await?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response).await?;
-        if !response.starts_with("HTTP/1.1 2") {
-            return Err(format!("fault endpoint: {response}").into());
-        }
+        support::http(endpoint, "POST", "/_emulator/faults", &body).await?;
     }
     Ok(())
 }

@@ -181,3 +181,60 @@ async fn fault_matrix_of_the_first_sign_in() {
         }
     }
 }
+
+/// The remembered-device sign-in's four calls: InitiateAuth, then the 1st, 2nd and 3rd
+/// RespondToAuthChallenge (PASSWORD_VERIFIER, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER).
+const REMEMBERED_CALLS: [(&str, &str, u32); 4] = [
+    ("InitiateAuth", "InitiateAuth", 0),
+    ("PasswordVerifier", "RespondToAuthChallenge", 0),
+    ("DeviceSrpAuth", "RespondToAuthChallenge", 1),
+    ("DevicePasswordVerifier", "RespondToAuthChallenge", 2),
+];
+
+#[tokio::test]
+async fn fault_matrix_of_the_remembered_device_sign_in() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    let kinds = ["throttle", "internal", "reset", "delay"];
+    let mut rows = Vec::new();
+    for (i, (call, operation, skip)) in REMEMBERED_CALLS.iter().enumerate() {
+        for (j, kind) in kinds.iter().enumerate() {
+            let user = format!("r{i}{j}");
+            pool.user(&user, &[]).await;
+            let store = Arc::new(MemoryStore::new());
+            let client = pool.client_with_timeout(store.clone(), TIMEOUT);
+            let first = sign_in_with_sms(&pool, &client, &user).await;
+            assert!(first.device.remembered);
+            let delay = if *kind == "delay" { DELAY_MS } else { 0 };
+            pool.fault_after(operation, kind, 1, delay, *skip).await;
+            let outcome = client.sign_in(&user, PASSWORD).await;
+            pool.clear_faults().await;
+            let seen = match outcome {
+                Ok(SignInStep::Done(done)) => {
+                    assert!(done.device.skipped_mfa, "{call} {kind}: {:?}", done.device);
+                    "signed in, MFA skipped".to_owned()
+                }
+                Ok(other) => panic!("{call} {kind}: unexpected step {}", other.name()),
+                Err(e) => {
+                    assert!(e.is_retryable(), "{call} {kind}: {e:?} should be retryable");
+                    format!("error: {} (retryable)", variant(&e))
+                }
+            };
+            // Nothing was lost: the device still skips MFA.
+            let then = second_sign_in(&pool, &client, &store, &user).await;
+            assert_eq!(then, "MFA skipped", "{call} {kind}");
+            rows.push((call.to_string(), kind.to_string(), seen, then));
+        }
+    }
+    println!(
+        "\n{:<24} {:<9} {:<40} then",
+        "remembered sign-in call", "fault", "what the user saw"
+    );
+    for (call, kind, seen, then) in &rows {
+        println!("{call:<24} {kind:<9} {seen:<40} {then}");
+    }
+    for (call, kind, seen, _) in &rows {
+        if *kind == "throttle" || call == "InitiateAuth" {
+            assert_eq!(seen, "signed in, MFA skipped", "{call} {kind} is retried");
+        }
+    }
+}

@@ -3,38 +3,15 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Stdio;
 
 use common::*;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::Command;
 
-/// target/<profile>/examples/signin, next to this test's own binary.
-fn example_binary() -> PathBuf {
-    let me = std::env::current_exe().expect("the test binary's path");
-    let profile_dir = me
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps");
-    let path = profile_dir.join("examples").join("signin");
-    if !path.exists() {
-        // `cargo test` builds the examples; a filtered `cargo test --test signin_cli` does not.
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "--example", "signin"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the signin example failed");
-    }
-    assert!(path.exists(), "{} is missing", path.display());
-    path
-}
-
 /// Runs the example; answers an SMS prompt from the outbox; returns the parsed JSON line.
 async fn run(pool: &Pool, store: &str, user: &str) -> serde_json::Value {
-    let mut child = Command::new(example_binary())
+    let mut child = Command::new(example_binary("signin"))
         .args(["--endpoint", &pool.emulator.endpoint()])
         .args([
             "--user-pool-id",

@@ -226,8 +226,20 @@ impl Pool {
 
     /// Makes the next `count` calls of `operation` fail with `kind` (emulator fault endpoint).
     pub async fn fault(&self, operation: &str, kind: &str, count: u32, delay_ms: u64) {
+        self.fault_after(operation, kind, count, delay_ms, 0).await;
+    }
+
+    /// The same, after letting `skip` calls of the operation through.
+    pub async fn fault_after(
+        &self,
+        operation: &str,
+        kind: &str,
+        count: u32,
+        delay_ms: u64,
+        skip: u32,
+    ) {
         let body = format!(
-            r#"{{"operation":"{operation}","kind":"{kind}","count":{count},"delay_ms":{delay_ms}}}"#
+            r#"{{"operation":"{operation}","kind":"{kind}","count":{count},"delay_ms":{delay_ms},"skip":{skip}}}"#
         );
         let (status, text) = http(
             &self.emulator.endpoint(),
@@ -310,4 +322,26 @@ pub async fn sign_in_without_mfa(client: &Client, username: &str) -> SignedIn {
 
 pub fn memory_store() -> Arc<MemoryStore> {
     Arc::new(MemoryStore::new())
+}
+
+/// target/<profile>/examples/NAME, next to the running test binary; built on demand, since a
+/// filtered `cargo test --test X` does not build the examples.
+pub fn example_binary(name: &str) -> std::path::PathBuf {
+    let me = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = me
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let path = profile_dir.join("examples").join(name);
+    if !path.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--example", name])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the {name} example failed");
+    }
+    assert!(path.exists(), "{} is missing", path.display());
+    path
 }

@@ -1,5 +1,6 @@
 //! Injected failures (`POST /_emulator/faults`): make the next calls of an operation throttle,
-//! fail, drop the connection or stall.
+//! fail, drop the connection or stall; optionally after `skip` calls, or at random with
+//! `probability`.
 
 use std::sync::Mutex;
 
@@ -32,10 +33,23 @@ pub struct Fault {
     /// Delay for `delay`.
     #[serde(default)]
     pub delay_ms: u64,
+    /// Calls of the operation to let through before the fault starts (default 0): targets the
+    /// n-th call, e.g. `RespondToAuthChallenge` with `skip` 2 is the third challenge answer
+    /// of a sign-in.
+    #[serde(default)]
+    pub skip: u32,
+    /// Chance (0 to 1) that a matching call is affected (default 1): random faults for soak
+    /// tests. Calls that escape do not use up `count`.
+    #[serde(default = "certain")]
+    pub probability: f64,
 }
 
 fn one() -> u32 {
     1
+}
+
+fn certain() -> f64 {
+    1.0
 }
 
 /// The fault plan.
@@ -55,19 +69,32 @@ impl Faults {
         self.lock().clear();
     }
 
-    /// Takes one use of the first fault for `operation`.
+    /// Takes one use of the first fault for `operation` that applies to this call: a fault
+    /// still skipping lets the call through; a random one that does not fire defers to the
+    /// next matching fault.
     pub fn take(&self, operation: &str) -> Option<Fault> {
         let mut plan = self.lock();
-        let index = plan
-            .iter()
-            .position(|f| f.operation == operation || f.operation == "*")?;
-        let fault = plan[index].clone();
-        if plan[index].count <= 1 {
-            plan.remove(index);
-        } else {
-            plan[index].count -= 1;
+        for index in 0..plan.len() {
+            let fault = &mut plan[index];
+            if fault.operation != operation && fault.operation != "*" {
+                continue;
+            }
+            if fault.skip > 0 {
+                fault.skip -= 1;
+                return None;
+            }
+            if fault.probability < 1.0 && rand::random::<f64>() >= fault.probability {
+                continue;
+            }
+            let taken = fault.clone();
+            if fault.count <= 1 {
+                plan.remove(index);
+            } else {
+                fault.count -= 1;
+            }
+            return Some(taken);
         }
-        Some(fault)
+        None
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Fault>> {
