@@ -29,9 +29,9 @@ pub struct ClientConfig {
     /// The name this device gets in the user's device list; default: the host name and OS.
     #[uniffi(default = None)]
     pub device_name: Option<String>,
-    /// How long one attempt of one call may take, in milliseconds.
-    #[uniffi(default = 10000)]
-    pub timeout_ms: u64,
+    /// How long one attempt of one call may take; default (null / nil): 10 seconds.
+    #[uniffi(default = None)]
+    pub timeout: Option<Duration>,
     /// Where device secrets live: the app's own store, or null / nil for the SDK's default
     /// (the platform keychain).
     #[uniffi(default = None)]
@@ -49,7 +49,7 @@ impl fmt::Debug for ClientConfig {
             )
             .field("endpoint", &self.endpoint)
             .field("device_name", &self.device_name)
-            .field("timeout_ms", &self.timeout_ms)
+            .field("timeout", &self.timeout)
             .field("store", &self.store.as_ref().map(|_| "app-supplied"))
             .finish()
     }
@@ -143,8 +143,10 @@ impl Client {
     /// user pool id or the client id is malformed; opens no connection.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>, CognitoError> {
-        let mut core_config = core::ClientConfig::new(config.user_pool_id, config.client_id)
-            .with_timeout(Duration::from_millis(config.timeout_ms));
+        let mut core_config = core::ClientConfig::new(config.user_pool_id, config.client_id);
+        if let Some(timeout) = config.timeout {
+            core_config = core_config.with_timeout(timeout);
+        }
         if let Some(secret) = config.client_secret {
             core_config = core_config.with_client_secret(secret);
         }

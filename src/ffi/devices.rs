@@ -1,7 +1,7 @@
 //! Devices: as Cognito lists them, and as stored on this device.
 
 use std::collections::HashMap;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::client as core;
 
@@ -41,8 +41,8 @@ pub struct LocalDevice {
     pub confirmed: bool,
     /// The device is remembered: sign-ins skip MFA.
     pub remembered: bool,
-    /// When it was confirmed, in seconds since 1970.
-    pub confirmed_at: Option<u64>,
+    /// When it was confirmed.
+    pub confirmed_at: Option<SystemTime>,
 }
 
 impl From<core::LocalDevice> for LocalDevice {
@@ -51,7 +51,9 @@ impl From<core::LocalDevice> for LocalDevice {
             device_key: d.device_key,
             confirmed: d.confirmed,
             remembered: d.remembered,
-            confirmed_at: d.confirmed_at,
+            confirmed_at: d
+                .confirmed_at
+                .map(|seconds| SystemTime::UNIX_EPOCH + Duration::from_secs(seconds)),
         }
     }
 }

@@ -167,7 +167,7 @@ mod tests {
                 client_secret: None,
                 endpoint: Some(emulator.endpoint()),
                 device_name: None,
-                timeout_ms: 5_000,
+                timeout: Some(std::time::Duration::from_secs(5)),
                 store: Some(Arc::new(Failing { thrown: true })),
             })
             .expect("a client");

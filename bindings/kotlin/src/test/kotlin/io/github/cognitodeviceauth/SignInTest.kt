@@ -37,7 +37,7 @@ class SignInTest {
             clientId = CLIENT_ID,
             endpoint = emulator.endpoint,
             deviceName = "JUnit",
-            timeoutMs = 10_000uL,
+            timeout = java.time.Duration.ofSeconds(10),
             store = store,
         ),
     )
@@ -71,7 +71,10 @@ class SignInTest {
         val listed = assertNotNull(devices.find { it.deviceKey == deviceKey }, "listed: $devices")
         assertEquals("JUnit", listed.name)
         assertEquals(true, listed.remembered)
-        assertEquals(deviceKey, client.currentDevice(second.username)?.deviceKey)
+        val local = assertNotNull(client.currentDevice(second.username))
+        assertEquals(deviceKey, local.deviceKey)
+        assertTrue(local.remembered)
+        assertNotNull(local.confirmedAt)
 
         val refreshed = client.refresh(second.username, assertNotNull(second.tokens.refreshToken))
         assertTrue(refreshed.accessToken.isNotEmpty())
