@@ -163,3 +163,53 @@ async fn an_expired_session_is_a_typed_error_and_a_new_sign_in_works() {
     let done = sign_in_with_sms(&pool, &client, "peggy").await;
     assert!(done.device.remembered);
 }
+
+#[tokio::test]
+async fn email_code_with_masked_destination() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    pool.admin
+        .set_user_pool_mfa_config()
+        .user_pool_id(&pool.pool_id)
+        .mfa_configuration(cip::types::UserPoolMfaType::On)
+        .sms_mfa_configuration(cip::types::SmsMfaConfigType::builder().build())
+        .email_mfa_configuration(cip::types::EmailMfaConfigType::builder().build())
+        .send()
+        .await
+        .unwrap();
+    let username = pool
+        .user_with(
+            "rupert",
+            &[("email", "rupert@example.com"), ("email_verified", "true")],
+        )
+        .await;
+    pool.admin
+        .admin_set_user_mfa_preference()
+        .user_pool_id(&pool.pool_id)
+        .username(&username)
+        .email_mfa_settings(
+            cip::types::EmailMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let client = pool.client(memory_store());
+    let step = client.sign_in("rupert", PASSWORD).await.unwrap();
+    let SignInStep::EmailCode(email) = step else {
+        panic!("expected an e-mail code, got {}", step.name())
+    };
+    assert_eq!(email.mfa_type(), MfaType::Email);
+    assert_eq!(email.destination(), Some("r***@e***"));
+    let done = email
+        .submit(&pool.last_sms_code("rupert"))
+        .await
+        .unwrap()
+        .done()
+        .unwrap();
+    assert_eq!(done.mfa.as_deref(), Some("EMAIL_OTP"));
+    assert!(done.device.remembered);
+    let again = sign_in_without_mfa(&client, "rupert").await;
+    assert!(again.device.skipped_mfa);
+}

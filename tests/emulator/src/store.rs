@@ -71,6 +71,9 @@ pub struct Pool {
     pub sms_mfa: bool,
     /// Whether TOTP MFA is offered (SoftwareTokenMfaConfiguration.Enabled).
     pub software_token_mfa: bool,
+    /// Whether e-mail MFA is offered (EmailMfaConfiguration present).
+    #[serde(default)]
+    pub email_mfa: bool,
     /// DeviceConfiguration; `None` when the pool does not track devices.
     pub device_configuration: Option<DeviceConfiguration>,
     /// UsernameAttributes (email / phone_number as username).
@@ -153,6 +156,12 @@ pub struct User {
     pub sms_mfa_enabled: bool,
     /// SMS MFA preferred.
     pub sms_mfa_preferred: bool,
+    /// E-mail MFA enabled (EmailMfaSettings).
+    #[serde(default)]
+    pub email_mfa_enabled: bool,
+    /// E-mail MFA preferred.
+    #[serde(default)]
+    pub email_mfa_preferred: bool,
     /// TOTP MFA enabled.
     pub totp_enabled: bool,
     /// TOTP MFA preferred.
@@ -192,6 +201,9 @@ impl User {
         if self.totp_enabled {
             list.push("SOFTWARE_TOKEN_MFA");
         }
+        if self.email_mfa_enabled {
+            list.push("EMAIL_OTP");
+        }
         list
     }
 
@@ -201,6 +213,8 @@ impl User {
             Some("SOFTWARE_TOKEN_MFA")
         } else if self.sms_mfa_preferred && self.sms_mfa_enabled {
             Some("SMS_MFA")
+        } else if self.email_mfa_preferred && self.email_mfa_enabled {
+            Some("EMAIL_OTP")
         } else {
             None
         }
@@ -309,6 +323,11 @@ pub enum Stage {
     },
     /// SOFTWARE_TOKEN_MFA.
     SoftwareTokenMfa,
+    /// EMAIL_OTP with the code sent.
+    EmailOtp {
+        /// The code sent.
+        code: String,
+    },
     /// SELECT_MFA_TYPE.
     SelectMfaType,
     /// MFA_SETUP (TOTP must be associated and verified with this Session).
@@ -340,6 +359,7 @@ impl Stage {
             Stage::PasswordVerifier { .. } => "PASSWORD_VERIFIER",
             Stage::SmsMfa { .. } => "SMS_MFA",
             Stage::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA",
+            Stage::EmailOtp { .. } => "EMAIL_OTP",
             Stage::SelectMfaType => "SELECT_MFA_TYPE",
             Stage::MfaSetup { .. } => "MFA_SETUP",
             Stage::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",

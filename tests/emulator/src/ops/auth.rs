@@ -356,6 +356,7 @@ pub fn respond_to_auth_challenge(app: &App, req: Req<'_>) -> ApiResult<Value> {
         "DEVICE_SRP_AUTH" => device_srp_auth(app, client_id, session_id, &responses),
         "SMS_MFA"
         | "SOFTWARE_TOKEN_MFA"
+        | "EMAIL_OTP"
         | "SELECT_MFA_TYPE"
         | "MFA_SETUP"
         | "NEW_PASSWORD_REQUIRED" => {
@@ -603,6 +604,13 @@ fn session_step(
             }
             flow.mfa_done = true;
         }
+        Stage::EmailOtp { code } => {
+            let given = param(responses, "EMAIL_OTP_CODE")?;
+            if given != code {
+                return retry(&mut store, ApiError::code_mismatch());
+            }
+            flow.mfa_done = true;
+        }
         Stage::SoftwareTokenMfa => {
             let given = param(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
             let secret = store
@@ -620,11 +628,14 @@ fn session_step(
             let answer = param(responses, "ANSWER")?;
             let stage = match answer {
                 "SMS_MFA" => return sms_challenge(app, &mut store, &flow),
+                "EMAIL_OTP" => return email_challenge(app, &mut store, &flow),
                 "SOFTWARE_TOKEN_MFA" => Stage::SoftwareTokenMfa,
                 _ => {
                     return retry(
                         &mut store,
-                        ApiError::invalid_parameter("ANSWER must be SMS_MFA or SOFTWARE_TOKEN_MFA"),
+                        ApiError::invalid_parameter(
+                            "ANSWER must be SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP",
+                        ),
                     );
                 }
             };
@@ -696,24 +707,71 @@ fn sms_challenge(app: &App, store: &mut Store, flow: &Flow) -> ApiResult<Value> 
     }))
 }
 
+/// EMAIL_OTP: the code goes to the same outbox as SMS codes, with the e-mail address as
+/// destination.
+fn email_challenge(app: &App, store: &mut Store, flow: &Flow) -> ApiResult<Value> {
+    let email = store
+        .pool(&flow.pool_id)?
+        .users
+        .get(&flow.username)
+        .and_then(|u| u.attributes.get("email").cloned())
+        .unwrap_or_default();
+    let code = six_digits();
+    tracing::info!(username = %flow.username, destination = %email, code = %code, "e-mail MFA code sent");
+    store.sms_outbox.push(SmsMessage {
+        username: flow.username.clone(),
+        typed_username: flow.typed_username.clone(),
+        destination: email.clone(),
+        code: code.clone(),
+        sent_at: now(),
+    });
+    let id = open_session(app, store, flow, Stage::EmailOtp { code });
+    Ok(json!({
+        "ChallengeName": "EMAIL_OTP",
+        "Session": id,
+        "ChallengeParameters": {
+            "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
+            "CODE_DELIVERY_DESTINATION": mask_email(&email),
+            "USER_ID_FOR_SRP": flow.username,
+        },
+    }))
+}
+
+/// `j***@e***` as Cognito masks addresses.
+fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => format!(
+            "{}***@{}***",
+            local.chars().next().unwrap_or('*'),
+            domain.chars().next().unwrap_or('*')
+        ),
+        None => "***".to_owned(),
+    }
+}
+
 /// The MFA step a user owes, if any: `None` for no MFA.
 fn mfa_stage(pool: &Pool, user: &User) -> Option<Stage> {
     let phone = user.attributes.contains_key("phone_number");
     let sms = pool.sms_mfa && phone && user.sms_mfa_enabled;
     let totp = pool.software_token_mfa && user.totp_enabled && user.totp_secret.is_some();
-    let chosen = match (sms, totp) {
-        (true, true) => match user.preferred_mfa() {
-            Some("SMS_MFA") => Some(Stage::SmsMfa {
-                code: String::new(),
-            }),
-            Some("SOFTWARE_TOKEN_MFA") => Some(Stage::SoftwareTokenMfa),
+    let email = pool.email_mfa && user.email_mfa_enabled && user.attributes.contains_key("email");
+    let sms_stage = || Stage::SmsMfa {
+        code: String::new(),
+    };
+    let email_stage = || Stage::EmailOtp {
+        code: String::new(),
+    };
+    let chosen = match (sms, totp, email) {
+        (false, false, false) => None,
+        (true, false, false) => Some(sms_stage()),
+        (false, true, false) => Some(Stage::SoftwareTokenMfa),
+        (false, false, true) => Some(email_stage()),
+        _ => match user.preferred_mfa() {
+            Some("SMS_MFA") if sms => Some(sms_stage()),
+            Some("SOFTWARE_TOKEN_MFA") if totp => Some(Stage::SoftwareTokenMfa),
+            Some("EMAIL_OTP") if email => Some(email_stage()),
             _ => Some(Stage::SelectMfaType),
         },
-        (true, false) => Some(Stage::SmsMfa {
-            code: String::new(),
-        }),
-        (false, true) => Some(Stage::SoftwareTokenMfa),
-        (false, false) => None,
     };
     match pool.mfa_configuration.as_str() {
         "ON" => chosen.or_else(|| {
@@ -770,11 +828,21 @@ fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Valu
     if !flow.mfa_done && !remembered {
         match mfa_stage(pool, user) {
             Some(Stage::SmsMfa { .. }) => return sms_challenge(app, store, &flow),
+            Some(Stage::EmailOtp { .. }) => return email_challenge(app, store, &flow),
             Some(stage) => {
                 let name = stage.name();
                 let params = match &stage {
                     Stage::SelectMfaType => {
-                        json!({ "MFAS_CAN_CHOOSE": "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]" })
+                        let choices: Vec<&str> = user
+                            .mfa_settings()
+                            .into_iter()
+                            .filter(|m| match *m {
+                                "SMS_MFA" => pool.sms_mfa,
+                                "SOFTWARE_TOKEN_MFA" => pool.software_token_mfa,
+                                _ => pool.email_mfa,
+                            })
+                            .collect();
+                        json!({ "MFAS_CAN_CHOOSE": serde_json::to_string(&choices).unwrap_or_default() })
                     }
                     Stage::MfaSetup { .. } => {
                         json!({ "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]" })

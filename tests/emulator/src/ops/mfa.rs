@@ -101,6 +101,7 @@ fn apply_preferences(user: &mut User, req: Req<'_>) -> ApiResult<()> {
             sms.opt_bool("PreferredMfa").unwrap_or(false) && user.sms_mfa_enabled;
         if user.sms_mfa_preferred {
             user.totp_preferred = false;
+            user.email_mfa_preferred = false;
         }
     }
     if let Some(totp) = totp {
@@ -108,6 +109,16 @@ fn apply_preferences(user: &mut User, req: Req<'_>) -> ApiResult<()> {
         user.totp_preferred = totp.opt_bool("PreferredMfa").unwrap_or(false) && user.totp_enabled;
         if user.totp_preferred {
             user.sms_mfa_preferred = false;
+            user.email_mfa_preferred = false;
+        }
+    }
+    if let Some(email) = req.obj("EmailMfaSettings") {
+        user.email_mfa_enabled = email.opt_bool("Enabled").unwrap_or(false);
+        user.email_mfa_preferred =
+            email.opt_bool("PreferredMfa").unwrap_or(false) && user.email_mfa_enabled;
+        if user.email_mfa_preferred {
+            user.sms_mfa_preferred = false;
+            user.totp_preferred = false;
         }
     }
     user.modified = now();

@@ -85,6 +85,7 @@ pub fn create_user_pool(app: &App, req: Req<'_>) -> ApiResult<Value> {
         mfa_configuration: mfa.to_owned(),
         sms_mfa: mfa != "OFF",
         software_token_mfa,
+        email_mfa: false,
         device_configuration,
         username_attributes,
         alias_attributes,
@@ -163,6 +164,9 @@ fn mfa_config_json(pool: &Pool) -> Value {
         "MfaConfiguration": pool.mfa_configuration,
         "SoftwareTokenMfaConfiguration": { "Enabled": pool.software_token_mfa },
     });
+    if pool.email_mfa {
+        out["EmailMfaConfiguration"] = json!({});
+    }
     if pool.sms_mfa {
         out["SmsMfaConfiguration"] =
             json!({ "SmsAuthenticationMessage": "Your authentication code is {####}. " });
@@ -184,7 +188,14 @@ pub fn set_user_pool_mfa_config(app: &App, req: Req<'_>) -> ApiResult<Value> {
     if let Some(totp) = req.obj("SoftwareTokenMfaConfiguration") {
         pool.software_token_mfa = totp.opt_bool("Enabled").unwrap_or(false);
     }
-    if pool.mfa_configuration != "OFF" && !pool.sms_mfa && !pool.software_token_mfa {
+    if let Some(email) = req.0.get("EmailMfaConfiguration") {
+        pool.email_mfa = !email.is_null();
+    }
+    if pool.mfa_configuration != "OFF"
+        && !pool.sms_mfa
+        && !pool.software_token_mfa
+        && !pool.email_mfa
+    {
         return Err(ApiError::invalid_parameter(
             "At least one MFA method must be enabled when MFA is ON or OPTIONAL.",
         ));

@@ -133,6 +133,8 @@ fn new_user(pool: &Pool, typed: &str, attributes: Vec<(String, String)>) -> ApiR
         modified: now,
         sms_mfa_enabled: false,
         sms_mfa_preferred: false,
+        email_mfa_enabled: false,
+        email_mfa_preferred: false,
         totp_enabled: false,
         totp_preferred: false,
         totp_secret: None,
