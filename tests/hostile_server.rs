@@ -209,3 +209,60 @@ async fn a_response_that_never_finishes() {
     let err = sign_in_against(Answer::Stall).await;
     assert!(matches!(err, Error::Network(_)), "stalled body: {err:?}");
 }
+
+/// A server that predates GetTokensFromRefreshToken: the client falls back to
+/// REFRESH_TOKEN_AUTH and still sends the DeviceKey (none is stored here, so none is sent).
+#[tokio::test]
+async fn refresh_falls_back_to_refresh_token_auth() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let log = log.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&buf[..n]).to_string();
+                let answer = if request.contains("GetTokensFromRefreshToken") {
+                    log.lock().unwrap().push("GetTokensFromRefreshToken".into());
+                    http(
+                        "400 Bad Request",
+                        r#"{"__type":"UnknownOperationException","message":"Unknown operation GetTokensFromRefreshToken"}"#,
+                    )
+                } else {
+                    assert!(request.contains("REFRESH_TOKEN_AUTH"), "{request}");
+                    assert!(request.contains("old-refresh-token"), "{request}");
+                    log.lock().unwrap().push("REFRESH_TOKEN_AUTH".into());
+                    http(
+                        "200 OK",
+                        r#"{"AuthenticationResult":{"IdToken":"id","AccessToken":"access","ExpiresIn":3600,"TokenType":"Bearer"}}"#,
+                    )
+                };
+                if let Answer::Raw(bytes) = answer {
+                    let _ = socket.write_all(&bytes).await;
+                    let _ = socket.shutdown().await;
+                }
+            });
+        }
+    });
+    let client = Client::new(
+        ClientConfig::new("us-east-1_Hostile1", "hostileclient")
+            .with_endpoint(endpoint)
+            .with_memory_store()
+            .with_timeout(TIMEOUT),
+    )
+    .unwrap();
+    let tokens = client.refresh("alice", "old-refresh-token").await.unwrap();
+    assert_eq!(tokens.access_token, "access");
+    // No new refresh token came back: the old one is kept.
+    assert_eq!(tokens.refresh_token.as_deref(), Some("old-refresh-token"));
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec!["GetTokensFromRefreshToken", "REFRESH_TOKEN_AUTH"]
+    );
+}
