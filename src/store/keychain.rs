@@ -239,9 +239,10 @@ impl KeychainStore {
     }
 
     /// Connects now, so an app can tell the user at start-up that the keychain is missing
-    /// instead of at the first sign-in. Reads nothing.
+    /// instead of at the first sign-in. Reads nothing. Blocks (up to the timeout).
     pub fn check(&self) -> Result<(), StoreError> {
-        self.connect().map(|_| ())
+        let this = self.clone();
+        self.under_deadline("a connection", move || this.connect().map(|_| ()))
     }
 
     /// The credential store, connected on first use (and again after a connection failure).
@@ -274,7 +275,8 @@ impl KeychainStore {
         }
     }
 
-    /// Runs `op` on the entry for `account` on a helper thread, under the deadline.
+    /// Connects if needed and runs `op` on the entry for `account`, all under the deadline
+    /// (connecting to a frozen D-Bus daemon blocks as surely as a call does).
     fn call<T: Send + 'static>(
         &self,
         what: &'static str,
@@ -286,41 +288,47 @@ impl KeychainStore {
                 "the keychain service name is empty".into(),
             ));
         }
-        let store = self.connect()?;
-        let backend = self.backend;
-        let service = self.service.clone();
+        let this = self.clone();
         let account = account.to_owned();
+        self.under_deadline(what, move || {
+            let store = this.connect()?;
+            let modifiers = platform::modifiers(this.backend, &this.service, &account);
+            let modifiers: HashMap<&str, &str> =
+                modifiers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            store
+                .build(
+                    &this.service,
+                    &account,
+                    (!modifiers.is_empty()).then_some(&modifiers),
+                )
+                .and_then(|entry| op(&entry))
+                .map_err(|e| {
+                    let (error, reconnect) = classify(this.backend, what, e);
+                    if reconnect {
+                        this.disconnect();
+                    }
+                    error
+                })
+        })
+    }
+
+    /// Runs `f` on a helper thread and waits at most the timeout for it; a panic in it is an
+    /// error. A call that overruns is abandoned (its thread ends when the keychain answers).
+    fn under_deadline<T: Send + 'static>(
+        &self,
+        what: &str,
+        f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let backend = self.backend;
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let spawned = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("keychain".into())
             .spawn(move || {
-                let result = catch_unwind(AssertUnwindSafe(|| {
-                    let modifiers = platform::modifiers(backend, &service, &account);
-                    let modifiers: HashMap<&str, &str> =
-                        modifiers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                    let entry = store.build(
-                        &service,
-                        &account,
-                        (!modifiers.is_empty()).then_some(&modifiers),
-                    )?;
-                    op(&entry)
-                }));
-                let _ = tx.send(result);
-            });
-        if let Err(e) = spawned {
-            return Err(StoreError::Failed(format!(
-                "could not start a keychain thread: {e}"
-            )));
-        }
+                let _ = tx.send(catch_unwind(AssertUnwindSafe(f)));
+            })
+            .map_err(|e| StoreError::Failed(format!("could not start a keychain thread: {e}")))?;
         match rx.recv_timeout(self.timeout) {
-            Ok(Ok(Ok(value))) => Ok(value),
-            Ok(Ok(Err(e))) => {
-                let (error, reconnect) = classify(backend, what, e);
-                if reconnect {
-                    self.disconnect();
-                }
-                Err(error)
-            }
+            Ok(Ok(result)) => result,
             Ok(Err(_panic)) => Err(StoreError::Failed(format!(
                 "{} panicked during {what}",
                 backend.describe()
