@@ -362,23 +362,18 @@ async fn advance(
         let challenge = step.challenge.clone().ok_or_else(|| {
             Error::InvalidServerAnswer("the answer has neither tokens nor a challenge".into())
         })?;
-        let app_step = |f: &Flow| -> Option<SignInStep> {
-            let mfa = MfaType::from_challenge_name(&challenge)?;
-            let destination = step.parameters.get("CODE_DELIVERY_DESTINATION").cloned();
-            let _ = f;
+        // Code challenges are the app's to answer.
+        if let Some(mfa) = MfaType::from_challenge_name(&challenge) {
             let code = CodeStep {
                 flow: Arc::clone(flow_ref),
                 mfa,
-                destination,
+                destination: step.parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
             };
-            Some(match mfa {
+            return Ok(Advance::Step(match mfa {
                 MfaType::Sms => SignInStep::SmsCode(code),
                 MfaType::Totp => SignInStep::TotpCode(code),
                 MfaType::Email => SignInStep::EmailCode(code),
-            })
-        };
-        if let Some(s) = app_step(flow) {
-            return Ok(Advance::Step(s));
+            }));
         }
         step = match challenge.as_str() {
             "DEVICE_SRP_AUTH" => match device_srp_auth(flow).await? {

@@ -9,7 +9,9 @@
 use std::sync::LazyLock;
 
 use crypto_bigint::modular::ConstMontyForm;
-use crypto_bigint::{CtAssign, CtEq, Limb, U256, U3072, U4096, Uint, Word, const_monty_params};
+use crypto_bigint::{
+    Choice, CtAssign, CtEq, Limb, U256, U3072, U4096, Uint, Word, const_monty_params,
+};
 use sha2::{Digest, Sha256};
 
 use super::encoding::pad;
@@ -138,8 +140,6 @@ pub(crate) fn g_pow<const L: usize>(exponent: &Uint<L>, bits: u32) -> Residue {
     zeroize::Zeroize::zeroize(&mut selected);
     acc
 }
-
-use crypto_bigint::Choice;
 
 #[cfg(test)]
 mod tests {
