@@ -209,7 +209,9 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for `config`. Fails only on a malformed user pool id or client id.
+    /// A client for `config`. Fails only on a malformed user pool id or client id, or when the
+    /// platform's TLS certificate verifier cannot be set up (on Android: the app context was not
+    /// handed over, see the README).
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
         let pool_name = srp::pool_name(&config.user_pool_id)?.to_owned();
         let region = config
@@ -225,7 +227,7 @@ impl Client {
             endpoint: config.endpoint.clone(),
             timeout: config.timeout,
             connect_timeout: config.timeout.min(Duration::from_secs(5)),
-        });
+        })?;
         let records = DeviceRecords::new(
             Arc::clone(&config.store),
             &config.user_pool_id,

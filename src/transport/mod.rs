@@ -17,6 +17,8 @@ use cip::error::{ProvideErrorMetadata, SdkError};
 
 use crate::error::{Error, ServiceDetails};
 
+mod https;
+
 /// Network settings of a client.
 #[derive(Debug, Clone)]
 pub(crate) struct TransportConfig {
@@ -26,9 +28,11 @@ pub(crate) struct TransportConfig {
     pub connect_timeout: Duration,
 }
 
-/// Builds the SDK client.
-pub(crate) fn build_client(config: &TransportConfig) -> cip::Client {
+/// Builds the SDK client. Fails only when the TLS layer cannot be set up (see [`https`]).
+pub(crate) fn build_client(config: &TransportConfig) -> Result<cip::Client, Error> {
+    let http = https::HttpsClient::new(config.connect_timeout).map_err(Error::Configuration)?;
     let mut builder = cip::Config::builder()
+        .http_client(http)
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(config.region.clone()))
         .retry_config(RetryConfig::disabled())
@@ -42,7 +46,7 @@ pub(crate) fn build_client(config: &TransportConfig) -> cip::Client {
     if let Some(endpoint) = &config.endpoint {
         builder = builder.endpoint_url(endpoint.clone());
     }
-    cip::Client::from_conf(builder.build())
+    Ok(cip::Client::from_conf(builder.build()))
 }
 
 /// How a failed call went wrong, before the caller decides what it means.
