@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use super::devices::{Device, LocalDevice};
 use super::error::CognitoError;
 use super::sign_in::SignInStep;
-use super::store::{AppStore, SecretStore};
+use super::store::{AppStore, KeychainOptions, SecretStore};
 use crate::client as core;
 
 /// How to reach a user pool, and where device secrets live.
@@ -36,6 +36,10 @@ pub struct ClientConfig {
     /// (the platform keychain).
     #[uniffi(default = None)]
     pub store: Option<Arc<dyn SecretStore>>,
+    /// The platform keychain's service name and (Apple) access group, when `store` is null /
+    /// nil. Setting both `store` and `keychain` is a `Configuration` error.
+    #[uniffi(default = None)]
+    pub keychain: Option<KeychainOptions>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -51,6 +55,7 @@ impl fmt::Debug for ClientConfig {
             .field("device_name", &self.device_name)
             .field("timeout", &self.timeout)
             .field("store", &self.store.as_ref().map(|_| "app-supplied"))
+            .field("keychain", &self.keychain)
             .finish()
     }
 }
@@ -140,7 +145,9 @@ impl fmt::Debug for Client {
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
     /// A client for the pool and app client of `config`. Fails with `Configuration` when the
-    /// user pool id or the client id is malformed; opens no connection.
+    /// user pool id, the client id or the keychain options are malformed, or when the
+    /// platform's certificate verifier cannot start (Android: call
+    /// `CognitoAndroid.initialize(context)` first); opens no connection.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>, CognitoError> {
         let mut core_config = core::ClientConfig::new(config.user_pool_id, config.client_id);
@@ -156,8 +163,20 @@ impl Client {
         if let Some(name) = config.device_name {
             core_config = core_config.with_device_name(name);
         }
-        if let Some(store) = config.store {
-            core_config = core_config.with_store(Arc::new(AppStore(store)));
+        match (config.store, config.keychain) {
+            (Some(_), Some(_)) => {
+                return Err(CognitoError::Configuration {
+                    reason: "set either an app store or keychain options, not both".into(),
+                });
+            }
+            (Some(store), None) => core_config = core_config.with_store(Arc::new(AppStore(store))),
+            (None, Some(options)) => {
+                let store = options
+                    .store()
+                    .map_err(|reason| CognitoError::Configuration { reason })?;
+                core_config = core_config.with_store(Arc::new(store));
+            }
+            (None, None) => {}
         }
         Ok(Arc::new(Self {
             inner: core::Client::new(core_config)?,

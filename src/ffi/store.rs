@@ -8,7 +8,38 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::store::{SecretStore as CoreSecretStore, StoreError};
+use crate::store::{KeychainStore, SecretStore as CoreSecretStore, StoreError};
+
+/// Where the SDK's default store (the platform keychain) keeps its items.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct KeychainOptions {
+    /// The keychain service name (default `cognito-device-auth`), for instance your bundle
+    /// identifier or application id. Must not be empty.
+    #[uniffi(default = None)]
+    pub service: Option<String>,
+    /// Apple only: the keychain access group (`TEAMID.com.example.shared`), to share device
+    /// secrets with an app extension; it must be in the app's `keychain-access-groups`
+    /// entitlement. Ignored on other platforms.
+    #[uniffi(default = None)]
+    pub access_group: Option<String>,
+}
+
+impl KeychainOptions {
+    /// The keychain store these options describe, or why they are invalid.
+    pub(crate) fn store(self) -> Result<KeychainStore, String> {
+        let mut store = KeychainStore::new();
+        if let Some(service) = self.service {
+            if service.trim().is_empty() {
+                return Err("the keychain service name is empty".into());
+            }
+            store = store.with_service(service);
+        }
+        if let Some(group) = self.access_group {
+            store = store.with_access_group(group);
+        }
+        Ok(store)
+    }
+}
 
 /// Why the app's store failed. Kotlin: `SecretStoreException`; Swift: `SecretStoreError`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -169,6 +200,7 @@ mod tests {
                 device_name: None,
                 timeout: Some(std::time::Duration::from_secs(5)),
                 store: Some(Arc::new(Failing { thrown: true })),
+                keychain: None,
             })
             .expect("a client");
             let result = client
@@ -183,5 +215,38 @@ mod tests {
                 Err(e) => panic!("expected StoreFailed, got {e:?}"),
             }
         });
+    }
+
+    fn config(store: bool, keychain: Option<KeychainOptions>) -> ClientConfig {
+        ClientConfig {
+            user_pool_id: "us-east-1_FfiStore2".into(),
+            client_id: "fficlient".into(),
+            client_secret: None,
+            endpoint: Some("http://127.0.0.1:9".into()),
+            device_name: None,
+            timeout: None,
+            store: store.then(|| Arc::new(Failing { thrown: false }) as Arc<dyn SecretStore>),
+            keychain,
+        }
+    }
+
+    #[test]
+    fn keychain_options_are_checked_when_the_client_is_made() {
+        let options = |service: &str| KeychainOptions {
+            service: Some(service.into()),
+            access_group: Some("ABCDE12345.com.example.shared".into()),
+        };
+        // Valid options: the client is made and opens nothing yet.
+        Client::new(config(false, Some(options("com.example.app")))).expect("a client");
+        Client::new(config(false, Some(KeychainOptions::default()))).expect("a client");
+        for bad in [
+            config(false, Some(options(" "))),
+            config(true, Some(options("com.example.app"))),
+        ] {
+            match Client::new(bad) {
+                Err(CognitoError::Configuration { reason }) => assert!(!reason.is_empty()),
+                other => panic!("expected Configuration, got {other:?}"),
+            }
+        }
     }
 }

@@ -743,7 +743,9 @@ open class Client: ClientProtocol, @unchecked Sendable, CustomDebugStringConvert
     }
     /**
      * A client for the pool and app client of `config`. Fails with `Configuration` when the
-     * user pool id or the client id is malformed; opens no connection.
+     * user pool id, the client id or the keychain options are malformed, or when the
+     * platform's certificate verifier cannot start (Android: call
+     * `CognitoAndroid.initialize(context)` first); opens no connection.
      */
 public convenience init(config: ClientConfig)throws  {
     let handle =
@@ -2190,6 +2192,11 @@ public struct ClientConfig: CustomDebugStringConvertible, CustomStringConvertibl
      * (the platform keychain).
      */
     public let store: SecretStore?
+    /**
+     * The platform keychain's service name and (Apple) access group, when `store` is null /
+     * nil. Setting both `store` and `keychain` is a `Configuration` error.
+     */
+    public let keychain: KeychainOptions?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2215,7 +2222,11 @@ public struct ClientConfig: CustomDebugStringConvertible, CustomStringConvertibl
         /**
          * Where device secrets live: the app's own store, or null / nil for the SDK's default
          * (the platform keychain).
-         */store: SecretStore? = nil) {
+         */store: SecretStore? = nil, 
+        /**
+         * The platform keychain's service name and (Apple) access group, when `store` is null /
+         * nil. Setting both `store` and `keychain` is a `Configuration` error.
+         */keychain: KeychainOptions? = nil) {
         self.userPoolId = userPoolId
         self.clientId = clientId
         self.clientSecret = clientSecret
@@ -2223,6 +2234,7 @@ public struct ClientConfig: CustomDebugStringConvertible, CustomStringConvertibl
         self.deviceName = deviceName
         self.timeout = timeout
         self.store = store
+        self.keychain = keychain
     }
 
     
@@ -2269,7 +2281,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 endpoint: FfiConverterOptionString.read(from: &buf), 
                 deviceName: FfiConverterOptionString.read(from: &buf), 
                 timeout: FfiConverterOptionDuration.read(from: &buf), 
-                store: FfiConverterOptionTypeSecretStore.read(from: &buf)
+                store: FfiConverterOptionTypeSecretStore.read(from: &buf), 
+                keychain: FfiConverterOptionTypeKeychainOptions.read(from: &buf)
         )
     }
 
@@ -2281,6 +2294,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.deviceName, into: &buf)
         FfiConverterOptionDuration.write(value.timeout, into: &buf)
         FfiConverterOptionTypeSecretStore.write(value.store, into: &buf)
+        FfiConverterOptionTypeKeychainOptions.write(value.keychain, into: &buf)
     }
 }
 
@@ -2497,6 +2511,81 @@ public func FfiConverterTypeDeviceOutcome_lift(_ buf: RustBuffer) throws -> Devi
 #endif
 public func FfiConverterTypeDeviceOutcome_lower(_ value: DeviceOutcome) -> RustBuffer {
     return FfiConverterTypeDeviceOutcome.lower(value)
+}
+
+
+/**
+ * Where the SDK's default store (the platform keychain) keeps its items.
+ */
+public struct KeychainOptions: Equatable, Hashable {
+    /**
+     * The keychain service name (default `cognito-device-auth`), for instance your bundle
+     * identifier or application id. Must not be empty.
+     */
+    public let service: String?
+    /**
+     * Apple only: the keychain access group (`TEAMID.com.example.shared`), to share device
+     * secrets with an app extension; it must be in the app's `keychain-access-groups`
+     * entitlement. Ignored on other platforms.
+     */
+    public let accessGroup: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The keychain service name (default `cognito-device-auth`), for instance your bundle
+         * identifier or application id. Must not be empty.
+         */service: String? = nil, 
+        /**
+         * Apple only: the keychain access group (`TEAMID.com.example.shared`), to share device
+         * secrets with an app extension; it must be in the app's `keychain-access-groups`
+         * entitlement. Ignored on other platforms.
+         */accessGroup: String? = nil) {
+        self.service = service
+        self.accessGroup = accessGroup
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KeychainOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeychainOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeychainOptions {
+        return
+            try KeychainOptions(
+                service: FfiConverterOptionString.read(from: &buf), 
+                accessGroup: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KeychainOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.service, into: &buf)
+        FfiConverterOptionString.write(value.accessGroup, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeychainOptions_lift(_ buf: RustBuffer) throws -> KeychainOptions {
+    return try FfiConverterTypeKeychainOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeychainOptions_lower(_ value: KeychainOptions) -> RustBuffer {
+    return FfiConverterTypeKeychainOptions.lower(value)
 }
 
 
@@ -3709,6 +3798,30 @@ fileprivate struct FfiConverterOptionTypeSecretStore: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeKeychainOptions: FfiConverterRustBuffer {
+    typealias SwiftType = KeychainOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeKeychainOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeKeychainOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLocalDevice: FfiConverterRustBuffer {
     typealias SwiftType = LocalDevice?
 
@@ -3963,7 +4076,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cognito_device_auth_checksum_method_secretstore_delete() != 32283) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_constructor_client_new() != 45038) {
+    if (uniffi_cognito_device_auth_checksum_constructor_client_new() != 25508) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -172,4 +172,20 @@ final class SignInTests: XCTestCase {
             }
         }
     }
+
+    func testKeychainOptionsAreCheckedInTheConstructor() throws {
+        // Valid options: the client is made; the keychain is opened only when used.
+        _ = try Client(config: ClientConfig(userPoolId: poolId, clientId: clientId,
+                                            keychain: KeychainOptions(service: "com.example.app")))
+        for config in [
+            ClientConfig(userPoolId: poolId, clientId: clientId, keychain: KeychainOptions(service: " ")),
+            ClientConfig(userPoolId: poolId, clientId: clientId, store: MemoryStore(), keychain: KeychainOptions()),
+        ] {
+            XCTAssertThrowsError(try Client(config: config)) { error in
+                guard case CognitoError.Configuration = error else {
+                    return XCTFail("Configuration expected, got \(error)")
+                }
+            }
+        }
+    }
 }

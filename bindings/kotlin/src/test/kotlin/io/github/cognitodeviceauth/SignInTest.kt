@@ -179,4 +179,17 @@ class SignInTest {
         }
         assertTrue(e.reason.isNotEmpty())
     }
+
+    @Test
+    fun `keychain options are checked in the constructor`() {
+        // Valid options: the client is made; the keychain is opened only when used.
+        Client(ClientConfig(POOL_ID, CLIENT_ID, keychain = KeychainOptions(service = "com.example.app"))).close()
+        for (config in listOf(
+            ClientConfig(POOL_ID, CLIENT_ID, keychain = KeychainOptions(service = " ")),
+            ClientConfig(POOL_ID, CLIENT_ID, store = InMemorySecretStore(), keychain = KeychainOptions()),
+        )) {
+            val e = assertThrows<CognitoException.Configuration> { Client(config) }
+            assertTrue(e.reason.isNotEmpty())
+        }
+    }
 }

@@ -1,0 +1,19 @@
+package io.github.cognitodeviceauth
+
+/**
+ * Android set-up. Call [initialize] once, in `Application.onCreate()`, before the first [Client]
+ * is made: the default device-secret store (the Android Keystore) and the platform certificate
+ * verifier (Android's `X509TrustManager`, so user-installed and corporate CAs are honoured)
+ * both reach the JVM through the application context handed over here.
+ *
+ * Desktop JVMs need no set-up and must not call this.
+ */
+object CognitoAndroid {
+    /**
+     * Hands `context` (an `android.content.Context`, typed `Any` so that this file also builds
+     * for the desktop JVM) to the native library. Later calls are ignored.
+     */
+    fun initialize(context: Any) {
+        io.crates.keyring.Keyring.initializeNdkContext(context)
+    }
+}
