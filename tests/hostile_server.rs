@@ -1,6 +1,6 @@
 //! A hostile or broken server: truncated or invalid JSON, wrong types, missing challenge
 //! parameters, B = 0, B = N, a huge B, a 1 MB SECRET_BLOCK, an unknown challenge, a redirect,
-//! a response that never finishes. For each, the client returns a typed error within its
+//! a response that never finishes, a TLS certificate no root signs. For each, the client returns a typed error within its
 //! timeout, never panics or hangs, and never puts a secret in the error text.
 
 use std::time::{Duration, Instant};
@@ -264,5 +264,69 @@ async fn refresh_falls_back_to_refresh_token_auth() {
     assert_eq!(
         *seen.lock().unwrap(),
         vec!["GetTokensFromRefreshToken", "REFRESH_TOKEN_AUTH"]
+    );
+}
+
+/// TLS: a server whose certificate no trusted root signs is refused by the platform verifier
+/// with a typed network error that names the certificate, before any request (and so any
+/// secret) is sent.
+#[tokio::test]
+async fn untrusted_tls_certificate_is_refused() {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let fixture = |name: &str| format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let cert = CertificateDer::from_pem_file(fixture("self-signed-localhost.crt")).unwrap();
+    let key = PrivateKeyDer::from_pem_file(fixture("self-signed-localhost.key")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (hellos, requests) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (h, r) = (Arc::clone(&hellos), Arc::clone(&requests));
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            h.fetch_add(1, Ordering::SeqCst);
+            let (acceptor, r) = (acceptor.clone(), Arc::clone(&r));
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(socket).await {
+                    let mut buf = [0u8; 1024];
+                    if matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {
+                        r.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            });
+        }
+    });
+
+    let client = Client::new(
+        ClientConfig::new("us-east-1_Hostile1", "hostileclient")
+            .with_endpoint(format!("https://localhost:{port}"))
+            .with_memory_store()
+            .with_timeout(Duration::from_secs(5)),
+    )
+    .unwrap();
+    let err = client.sign_in("alice", PASSWORD).await.unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(matches!(err, Error::Network(_)), "{text}");
+    assert!(text.to_lowercase().contains("certificate"), "{text}");
+    assert!(!text.contains(PASSWORD), "the password leaked: {text}");
+    assert!(
+        hellos.load(Ordering::SeqCst) >= 1,
+        "the client never connected"
+    );
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        0,
+        "a request crossed an untrusted TLS link"
     );
 }
