@@ -213,6 +213,23 @@ impl Client {
     /// platform's TLS certificate verifier cannot be set up (on Android: the app context was not
     /// handed over, see the README).
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
+        Self::build(config, None)
+    }
+
+    /// Internal (fuzzing): a client whose calls go to `http` instead of the network.
+    #[cfg(feature = "fuzzing")]
+    #[doc(hidden)]
+    pub fn with_http_client(
+        config: ClientConfig,
+        http: aws_smithy_runtime_api::client::http::SharedHttpClient,
+    ) -> Result<Self, Error> {
+        Self::build(config, Some(http))
+    }
+
+    fn build(
+        config: ClientConfig,
+        http: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
+    ) -> Result<Self, Error> {
         let pool_name = srp::pool_name(&config.user_pool_id)?.to_owned();
         let region = config
             .user_pool_id
@@ -222,12 +239,15 @@ impl Client {
         if config.client_id.is_empty() {
             return Err(Error::Configuration("the app client id is empty".into()));
         }
-        let sdk = transport::build_client(&TransportConfig {
-            region,
-            endpoint: config.endpoint.clone(),
-            timeout: config.timeout,
-            connect_timeout: config.timeout.min(Duration::from_secs(5)),
-        })?;
+        let sdk = transport::build_client(
+            &TransportConfig {
+                region,
+                endpoint: config.endpoint.clone(),
+                timeout: config.timeout,
+                connect_timeout: config.timeout.min(Duration::from_secs(5)),
+            },
+            http,
+        )?;
         let records = DeviceRecords::new(
             Arc::clone(&config.store),
             &config.user_pool_id,

@@ -29,8 +29,17 @@ pub(crate) struct TransportConfig {
 }
 
 /// Builds the SDK client. Fails only when the TLS layer cannot be set up (see [`https`]).
-pub(crate) fn build_client(config: &TransportConfig) -> Result<cip::Client, Error> {
-    let http = https::HttpsClient::new(config.connect_timeout).map_err(Error::Configuration)?;
+/// `http` replaces our HTTPS client (the fuzz targets answer in-process).
+pub(crate) fn build_client(
+    config: &TransportConfig,
+    http: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
+) -> Result<cip::Client, Error> {
+    let http = match http {
+        Some(http) => http,
+        None => aws_smithy_runtime_api::client::http::SharedHttpClient::new(
+            https::HttpsClient::new(config.connect_timeout).map_err(Error::Configuration)?,
+        ),
+    };
     let mut builder = cip::Config::builder()
         .http_client(http)
         .behavior_version(BehaviorVersion::latest())

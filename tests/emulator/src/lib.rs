@@ -130,6 +130,65 @@ fn signing_key() -> Arc<jwt::SigningKey> {
         .clone()
 }
 
+fn new_app(
+    config: EmulatorConfig,
+    store: store::Store,
+    key: Arc<jwt::SigningKey>,
+) -> Arc<app::App> {
+    Arc::new(app::App {
+        store: Mutex::new(store),
+        key,
+        config,
+        endpoint: OnceLock::new(),
+        faults: faults::Faults::default(),
+    })
+}
+
+/// The emulator without a socket: requests are handled in the calling thread. For fuzzing the
+/// request handling and for tests that need no HTTP. State lives in memory only.
+#[derive(Debug, Clone)]
+pub struct InProcess {
+    app: Arc<app::App>,
+}
+
+impl InProcess {
+    /// An empty emulator with `config` (its host, port and state file are not used).
+    pub fn new(config: EmulatorConfig) -> Self {
+        Self {
+            app: new_app(config, store::Store::default(), signing_key()),
+        }
+    }
+
+    /// Creates pools, clients and users from a seed document, as [`Emulator::seed`].
+    pub fn seed(&self, seed: &serde_json::Value) -> Result<(), StartError> {
+        persist::apply_seed(&self.app, seed).map_err(StartError::Seed)
+    }
+
+    /// One call: the `X-Amz-Target` header value and the raw JSON body in; the HTTP status and
+    /// the JSON body Cognito would answer out.
+    pub fn call(&self, target: &str, body: &[u8]) -> (u16, serde_json::Value) {
+        match server::handle_call(&self.app, target, body) {
+            Ok(answer) => (200, answer),
+            Err(e) => (e.status, e.body()),
+        }
+    }
+
+    /// An independent copy of this emulator's state (seed once, then fork per test case).
+    pub fn fork(&self) -> Self {
+        let copy = serde_json::to_value(&*self.app.store())
+            .and_then(serde_json::from_value)
+            .expect("the store round-trips through JSON, as the state file does");
+        Self {
+            app: new_app(self.app.config.clone(), copy, Arc::clone(&self.app.key)),
+        }
+    }
+
+    /// The shared state, for assertions.
+    pub fn app(&self) -> &Arc<app::App> {
+        &self.app
+    }
+}
+
 /// A running emulator.
 #[derive(Debug)]
 pub struct Emulator {
@@ -152,13 +211,7 @@ impl Emulator {
         let key = tokio::task::spawn_blocking(signing_key)
             .await
             .map_err(std::io::Error::other)?;
-        let app = Arc::new(app::App {
-            store: Mutex::new(store),
-            key,
-            config: config.clone(),
-            endpoint: OnceLock::new(),
-            faults: faults::Faults::default(),
-        });
+        let app = new_app(config.clone(), store, key);
         let _ = app.endpoint.set(endpoint.clone());
         if let Some(seed) = &config.seed_file {
             persist::seed(&app, seed).map_err(StartError::Seed)?;

@@ -205,16 +205,9 @@ async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let Some(op) = target.strip_prefix(TARGET_PREFIX).map(str::to_owned) else {
-        let message = if target.is_empty() {
-            "Missing X-Amz-Target header".to_owned()
-        } else {
-            format!("Unknown operation {target}")
-        };
-        return Ok(error_response(&ApiError::new(
-            "UnknownOperationException",
-            message,
-        )));
+    let op = match operation_name(&target) {
+        Ok(op) => op,
+        Err(e) => return Ok(error_response(&e)),
     };
     if let Some(fault) = app.faults.take(&op) {
         tracing::info!(operation = %op, kind = ?fault.kind, "injecting fault");
@@ -240,18 +233,9 @@ async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse
             "Request body could not be read",
         )));
     };
-    let request: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        json!({})
-    } else {
-        match serde_json::from_slice(&body) {
-            Ok(v @ Value::Object(_)) => v,
-            _ => {
-                return Ok(error_response(&ApiError::new(
-                    "SerializationException",
-                    "Start of structure or map found where not expected.",
-                )));
-            }
-        }
+    let request = match request_body(&body) {
+        Ok(request) => request,
+        Err(e) => return Ok(error_response(&e)),
     };
     let started = std::time::Instant::now();
     let worker = app.clone();
@@ -276,4 +260,42 @@ async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse
             error_response(&e)
         }
     })
+}
+
+/// The operation named by an `X-Amz-Target` header (`AWSCognitoIdentityProviderService.<Op>`).
+fn operation_name(target: &str) -> Result<String, ApiError> {
+    match target.strip_prefix(TARGET_PREFIX) {
+        Some(op) => Ok(op.to_owned()),
+        None if target.is_empty() => Err(ApiError::new(
+            "UnknownOperationException",
+            "Missing X-Amz-Target header",
+        )),
+        None => Err(ApiError::new(
+            "UnknownOperationException",
+            format!("Unknown operation {target}"),
+        )),
+    }
+}
+
+/// A request body: a JSON object, or nothing (an empty object).
+fn request_body(body: &[u8]) -> Result<Value, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    match serde_json::from_slice(body) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        _ => Err(ApiError::new(
+            "SerializationException",
+            "Start of structure or map found where not expected.",
+        )),
+    }
+}
+
+/// One API call handled in the calling thread, as the HTTP server handles it minus faults,
+/// persistence and the socket: the `X-Amz-Target` value and the raw body in, the JSON answer
+/// or the error out. A panic here is a bug (the server would turn it into a 500).
+pub fn handle_call(app: &App, target: &str, body: &[u8]) -> Result<Value, ApiError> {
+    let op = operation_name(target)?;
+    let request = request_body(body)?;
+    ops::dispatch(app, &op, &request)
 }

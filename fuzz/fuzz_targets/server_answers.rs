@@ -1,0 +1,5 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    cognito_device_auth_fuzz::harness::server_answers(data);
+});
