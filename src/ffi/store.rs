@@ -19,7 +19,7 @@ pub struct KeychainOptions {
     pub service: Option<String>,
     /// Apple only: the keychain access group (`TEAMID.com.example.shared`), to share device
     /// secrets with an app extension; it must be in the app's `keychain-access-groups`
-    /// entitlement. Ignored on other platforms.
+    /// entitlement. Must not be empty. Ignored on other platforms.
     #[uniffi(default = None)]
     pub access_group: Option<String>,
 }
@@ -35,6 +35,9 @@ impl KeychainOptions {
             store = store.with_service(service);
         }
         if let Some(group) = self.access_group {
+            if group.trim().is_empty() {
+                return Err("the keychain access group is empty".into());
+            }
             store = store.with_access_group(group);
         }
         Ok(store)
@@ -241,6 +244,13 @@ mod tests {
         Client::new(config(false, Some(KeychainOptions::default()))).expect("a client");
         for bad in [
             config(false, Some(options(" "))),
+            config(
+                false,
+                Some(KeychainOptions {
+                    service: None,
+                    access_group: Some(String::new()),
+                }),
+            ),
             config(true, Some(options("com.example.app"))),
         ] {
             match Client::new(bad) {

@@ -10,9 +10,11 @@
 //! the system root store. Cognito calls are small and sequential, so HTTP/1.1 with keep-alive
 //! costs nothing over HTTP/2.
 //!
-//! The deadlines are the SDK's (operation and attempt timeouts); this layer adds the connect
-//! timeout and maps failures onto the SDK's connector error kinds (I/O, timeout, other), which
-//! the retry policy in [`super`] reads.
+//! The deadlines are the SDK's (operation and attempt timeouts); this layer adds the TCP connect
+//! timeout (a stalled TLS handshake is bounded by the attempt timeout) and maps failures onto
+//! the SDK's connector error kinds, which the retry policy in [`super`] reads: I/O (a reset, a
+//! refused connection: transient), timeout (transient) and other (TLS refused, for instance an
+//! untrusted certificate: retrying cannot help).
 
 use std::error::Error as StdError;
 use std::sync::{Arc, OnceLock};
@@ -31,25 +33,25 @@ use hyper_util::client::legacy::connect::HttpConnector as TcpConnector;
 use hyper_util::rt::TokioExecutor;
 
 /// The TLS configuration, built once per process: the verifier and its root store are shared
-/// by every client.
+/// by every client. Only a success is kept: a client made before the Android context was
+/// handed over fails, and the next one, made after, succeeds.
 fn tls_config() -> Result<rustls::ClientConfig, String> {
-    static CONFIG: OnceLock<Result<rustls::ClientConfig, String>> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            #[cfg(target_os = "android")]
-            android::init_verifier()?;
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider))
-                .map_err(|e| format!("the platform certificate verifier is unavailable: {e}"))?;
-            let config = rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| format!("TLS configuration: {e}"))?
-                .dangerous() // Not a weakening: the OS verifier replaces webpki's.
-                .with_custom_certificate_verifier(Arc::new(verifier))
-                .with_no_client_auth();
-            Ok(config)
-        })
-        .clone()
+    static CONFIG: OnceLock<rustls::ClientConfig> = OnceLock::new();
+    if let Some(config) = CONFIG.get() {
+        return Ok(config.clone());
+    }
+    #[cfg(target_os = "android")]
+    android::init_verifier()?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider))
+        .map_err(|e| format!("the platform certificate verifier is unavailable: {e}"))?;
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS configuration: {e}"))?
+        .dangerous() // Not a weakening: the OS verifier replaces webpki's.
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    Ok(CONFIG.get_or_init(|| config).clone())
 }
 
 /// The SDK's HTTP client: one hyper connection pool per [`crate::Client`].
@@ -122,13 +124,18 @@ impl HttpConnector for Connector {
     }
 }
 
-/// A hyper failure as the SDK's connector error: a connect failure, a reset or a connection
-/// closed mid-answer is I/O (retryable where the call allows it); a timeout is a timeout.
+/// A hyper failure as the SDK's connector error: TLS refusing the server is `other` (not
+/// transient); a connect failure, a reset or a connection closed mid-answer is I/O (retryable
+/// where the call allows it); a timeout is a timeout.
 fn connector_error(e: hyper_util::client::legacy::Error) -> ConnectorError {
+    // rustls reports through io::Errors that wrap a rustls::Error: look for it first.
+    let tls = chain(&e).any(|s| s.is::<rustls::Error>());
+    if tls {
+        return ConnectorError::other(e.into(), None);
+    }
     let timed_out = chain(&e).any(|s| {
         s.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
-            || s.to_string().contains("timed out")
     });
     if timed_out {
         return ConnectorError::timeout(e.into());
@@ -146,10 +153,19 @@ fn connector_error(e: hyper_util::client::legacy::Error) -> ConnectorError {
     }
 }
 
+/// An error and its causes. An `io::Error`'s `source()` skips the error it wraps (it returns
+/// that error's source), so the walk steps into it with `get_ref`.
 fn chain<'a>(
     e: &'a (dyn StdError + 'static),
 ) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
-    std::iter::successors(Some(e), |e| (*e).source())
+    std::iter::successors(Some(e), |&e: &&'a (dyn StdError + 'static)| match e
+        .downcast_ref::<std::io::Error>()
+    {
+        Some(io) => io
+            .get_ref()
+            .map(|inner| inner as &'a (dyn StdError + 'static)),
+        None => e.source(),
+    })
 }
 
 /// Android: the platform verifier calls the JVM's `X509TrustManager`, so it needs the JVM and
@@ -162,15 +178,22 @@ mod android {
     pub(super) fn init_verifier() -> Result<(), String> {
         let context = std::panic::catch_unwind(ndk_context::android_context).map_err(|_| {
             "the Android context is not set: call \
-             io.crates.keyring.Keyring.initializeNdkContext(applicationContext) first"
+             CognitoAndroid.initialize(applicationContext) before creating a Client"
                 .to_owned()
         })?;
-        // SAFETY: the pointers were stored by `initializeNdkContext` from a live JNIEnv, and the
-        // context is a global reference that lives for the rest of the process.
+        // SAFETY: the pointers were stored by `initializeNdkContext` from a live JNIEnv: the
+        // JavaVM of the process and a global reference to the context that is never deleted.
         let vm = unsafe { jni::JavaVM::from_raw(context.vm().cast()) };
         vm.attach_current_thread(|env| -> Result<(), jni::errors::Error> {
+            // SAFETY: `from_raw` asks for a local reference; a global one is valid for at least
+            // as long, and `JObject` has no `Drop`, so nothing deletes it.
             let app = unsafe { jni::objects::JObject::from_raw(env, context.context().cast()) };
-            rustls_platform_verifier::android::init_with_env(env, app)
+            let result = rustls_platform_verifier::android::init_with_env(env, app);
+            if result.is_err() {
+                // A Java exception (getClassLoader failing) must not stay pending.
+                env.exception_clear();
+            }
+            result
         })
         .map_err(|e| format!("the platform certificate verifier could not reach the JVM: {e}"))
     }

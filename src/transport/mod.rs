@@ -70,6 +70,8 @@ pub(crate) enum Failure {
     Timeout(String),
     /// The connection failed; the request may have been sent.
     Network(String),
+    /// The connection was refused by our side (TLS: an untrusted certificate); not transient.
+    Refused(String),
     /// An answer that is not a Cognito response (with its HTTP status when there was one).
     BadResponse { status: Option<u16>, text: String },
     /// The request could not be built (a bug or a bad configuration).
@@ -150,6 +152,8 @@ where
             }
             SdkError::TimeoutError(_) => Self::Timeout(text),
             SdkError::DispatchFailure(f) if f.is_timeout() => Self::Timeout(text),
+            // TLS refused the server (an untrusted certificate): retrying cannot help.
+            SdkError::DispatchFailure(f) if f.is_other() => Self::Refused(text),
             SdkError::DispatchFailure(_) => Self::Network(text),
             SdkError::ResponseError(_) => Self::BadResponse { status: None, text },
             SdkError::ConstructionFailure(_) => Self::Construction(text),
@@ -195,7 +199,7 @@ impl From<Failure> for Error {
                 }
             }
             Failure::Timeout(m) => Error::Network(format!("timed out: {m}")),
-            Failure::Network(m) => Error::Network(m),
+            Failure::Network(m) | Failure::Refused(m) => Error::Network(m),
             Failure::BadResponse { text, .. } => Error::InvalidServerAnswer(text),
             Failure::Construction(m) => Error::Configuration(m),
         }

@@ -2526,7 +2526,7 @@ public struct KeychainOptions: Equatable, Hashable {
     /**
      * Apple only: the keychain access group (`TEAMID.com.example.shared`), to share device
      * secrets with an app extension; it must be in the app's `keychain-access-groups`
-     * entitlement. Ignored on other platforms.
+     * entitlement. Must not be empty. Ignored on other platforms.
      */
     public let accessGroup: String?
 
@@ -2540,7 +2540,7 @@ public struct KeychainOptions: Equatable, Hashable {
         /**
          * Apple only: the keychain access group (`TEAMID.com.example.shared`), to share device
          * secrets with an app extension; it must be in the app's `keychain-access-groups`
-         * entitlement. Ignored on other platforms.
+         * entitlement. Must not be empty. Ignored on other platforms.
          */accessGroup: String? = nil) {
         self.service = service
         self.accessGroup = accessGroup

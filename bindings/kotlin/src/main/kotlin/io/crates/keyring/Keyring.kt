@@ -12,7 +12,10 @@ class Keyring {
             System.loadLibrary("cognito_device_auth")
         }
 
-        /** Stores the JavaVM and a global reference to `context` for the native library. */
+        /**
+         * Stores the JavaVM and a global reference to `context` for the native library. An
+         * instance method of the companion on purpose: `@JvmStatic` would change the JNI symbol.
+         */
         external fun initializeNdkContext(context: Any)
     }
 }

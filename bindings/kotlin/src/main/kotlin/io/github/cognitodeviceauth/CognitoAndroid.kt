@@ -14,6 +14,14 @@ object CognitoAndroid {
      * for the desktop JVM) to the native library. Later calls are ignored.
      */
     fun initialize(context: Any) {
+        val contextClass = try {
+            Class.forName("android.content.Context")
+        } catch (e: ClassNotFoundException) {
+            throw IllegalStateException("CognitoAndroid.initialize is for Android only", e)
+        }
+        require(contextClass.isInstance(context)) {
+            "CognitoAndroid.initialize needs an android.content.Context, got ${context.javaClass.name}"
+        }
         io.crates.keyring.Keyring.initializeNdkContext(context)
     }
 }
