@@ -49,9 +49,9 @@ ts = struct.pack(">I", 1_763_800_000)
 for i, (device, a_len) in enumerate([(False, 40), (True, 40), (False, 1), (True, 33), (False, 32)]):
     mode = 1 | (2 if device else 0)
     data = bytes([mode]) + field(rng.randbytes(a_len)) + field(rng.randbytes(16)) + field(rng.randbytes(32))
-    data += field(rng.randbytes(rng.choice([0, 13, 96, 200]))) + text("alice") + text("Corr3ct-Horse!") + ts
+    data += field(rng.randbytes(rng.choice([1, 13, 96, 200]))) + text("alice") + text("Corr3ct-Horse!") + ts
     write("srp_session", f"honest-{i}", data)
-# Leading zero bytes in salt and a: the 1-in-256 padding cases.
+# Leading zero bytes in a (the private value) and a short salt.
 write("srp_session", "honest-zeros",
       bytes([1]) + field(b"\x00\x00" + rng.randbytes(38)) + field(b"\x00" + rng.randbytes(15))
       + field(rng.randbytes(32)) + field(b"block") + text("a") + text("") + ts)

@@ -76,12 +76,19 @@ const PASSWORD: &str = "Fuzz-Password-8c1e";
 /// fuzzed salt, server secret b, client secret a, secret block, user and password (user or device
 /// SRP by the next bit): the answer must verify on the server side.
 pub fn srp_session(data: &[u8]) {
+    srp_session_verified(data);
+}
+
+/// [`srp_session`], telling whether an honest server verified a proof (so that a seed meant to
+/// reach that check can be held to it).
+pub fn srp_session_verified(data: &[u8]) -> bool {
     let mut r = Reader::new(data);
     let mode = r.u8();
     if mode & 1 == 0 {
         srp_raw(&mut r, mode);
+        false
     } else {
-        srp_honest(&mut r, mode & 2 != 0);
+        srp_honest(&mut r, mode & 2 != 0)
     }
 }
 
@@ -130,18 +137,19 @@ fn assert_signature(signature: &str) {
     );
 }
 
-fn srp_honest(r: &mut Reader<'_>, device: bool) {
+fn srp_honest(r: &mut Reader<'_>, device: bool) -> bool {
     // Within what the client accepts from a server (and what Cognito sends): SALT up to 1,024
-    // bits, names up to 1 KiB, SECRET_BLOCK up to 32 KiB of base64.
+    // bits, names up to 1 KiB, SECRET_BLOCK up to 32 KiB of base64. b is capped at 1,024 bits
+    // (Cognito's is 256): the emulator's modpow is the cost of a run.
     let a = r.field();
     let salt = BigUint::from_bytes_be(cap(r.field(), 128));
-    let b = BigUint::from_bytes_be(r.field());
+    let b = BigUint::from_bytes_be(cap(r.field(), 128));
     let block = cap(r.field(), 16 * 1024).to_vec();
     let user = String::from_utf8_lossy(cap(r.field(), 256)).into_owned();
     let password = r.text();
     let timestamp = Timestamp::from_unix_seconds(u64::from(r.u32()));
     let Ok(ephemeral) = Ephemeral::from_private_bytes(a) else {
-        return; // Empty, too long, or A mod N == 0: refused, which is right.
+        return false; // Empty, too long, or A mod N == 0: refused, which is right.
     };
     let client_a = BigUint::from_bytes_be(ephemeral.public_bytes());
     let (realm, user_id) = if device {
@@ -153,18 +161,19 @@ fn srp_honest(r: &mut Reader<'_>, device: bool) {
         (srp::pool_name(POOL_ID).unwrap().to_owned(), user.clone())
     };
     if user_id.is_empty() || block.is_empty() {
-        return; // Cognito never sends these; the client rightly refuses them.
+        return false; // Cognito never sends these; the client rightly refuses them.
     }
     let v = server::verifier(&salt, &realm, &user_id, &password);
     let Some(eph) = server::ServerEphemeral::from_private(b, &v) else {
-        return;
+        return false;
     };
     let parameters = HashMap::from([
         (param::SALT.to_owned(), server::to_hex(&salt)),
         (param::SRP_B.to_owned(), server::to_hex(&eph.public_b)),
         (param::SECRET_BLOCK.to_owned(), STANDARD.encode(&block)),
         (param::USER_ID_FOR_SRP.to_owned(), user_id.clone()),
-        (param::USERNAME.to_owned(), user_id.clone()),
+        // Another name than USER_ID_FOR_SRP (an alias was typed): the maths must not use it.
+        (param::USERNAME.to_owned(), format!("{user_id}@alias")),
     ]);
     let challenge = PasswordVerifierChallenge::from_parameters(&parameters)
         .expect("an honest server's challenge parses");
@@ -195,6 +204,7 @@ fn srp_honest(r: &mut Reader<'_>, device: bool) {
         ),
         "the server rejects the client's proof (device: {device})"
     );
+    true
 }
 
 /// An HTTP client that answers each call with the next canned response, then fails with an
@@ -202,6 +212,7 @@ fn srp_honest(r: &mut Reader<'_>, device: bool) {
 #[derive(Debug, Clone)]
 struct Canned {
     answers: Arc<Mutex<Answers>>,
+    calls: Arc<Mutex<Vec<String>>>,
 }
 
 /// HTTP statuses and bodies, in the order the calls get them.
@@ -218,7 +229,22 @@ impl HttpClient for Canned {
 }
 
 impl HttpConnector for Canned {
-    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let operation = request
+            .headers()
+            .get("x-amz-target")
+            .unwrap_or_default()
+            .trim_start_matches("AWSCognitoIdentityProviderService.")
+            .to_owned();
+        let challenge = request
+            .body()
+            .bytes()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+            .and_then(|v| v.get("ChallengeName")?.as_str().map(str::to_owned));
+        self.calls.lock().unwrap().push(match challenge {
+            Some(challenge) => format!("{operation}:{challenge}"),
+            None => operation,
+        });
         let next = self.answers.lock().unwrap().next();
         HttpConnectorFuture::ready(match next {
             Some((status, body)) => {
@@ -242,6 +268,20 @@ impl HttpConnector for Canned {
 ///
 /// Input: responses separated by `\0\0`; the first byte of each picks the HTTP status.
 pub fn server_answers(data: &[u8]) {
+    server_answers_trace(data);
+}
+
+/// What the client did with the answers: the calls it made (`Operation` or
+/// `RespondToAuthChallenge:CHALLENGE`) and how each of the two sign-ins ended (`Done` or the
+/// error's kind), so that a seed meant to reach a path can be held to it.
+#[derive(Debug, Default)]
+pub struct Trace {
+    pub calls: Vec<String>,
+    pub outcomes: Vec<String>,
+}
+
+/// [`server_answers`], returning its [`Trace`].
+pub fn server_answers_trace(data: &[u8]) -> Trace {
     const STATUSES: [u16; 8] = [200, 200, 200, 200, 400, 500, 503, 302];
     let answers: Vec<(u16, Vec<u8>)> = split(data, b"\0\0")
         .take(16)
@@ -250,15 +290,17 @@ pub fn server_answers(data: &[u8]) {
             None => (200, Vec::new()),
         })
         .collect();
-    let http = SharedHttpClient::new(Canned {
+    let canned = Canned {
         answers: Arc::new(Mutex::new(answers.into_iter())),
-    });
+        calls: Arc::default(),
+    };
+    let http = SharedHttpClient::new(canned.clone());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
         .build()
         .expect("a runtime");
-    runtime.block_on(async {
+    let outcomes = runtime.block_on(async {
         let client = Client::with_http_client(
             ClientConfig::new(POOL_ID, "fuzzclient")
                 .with_memory_store()
@@ -266,26 +308,34 @@ pub fn server_answers(data: &[u8]) {
             http,
         )
         .expect("a client");
+        let mut outcomes = Vec::new();
         for _ in 0..2 {
-            drive(&client).await;
+            outcomes.push(drive(&client).await);
         }
+        outcomes
     });
+    let calls = std::mem::take(&mut *canned.calls.lock().unwrap());
+    Trace { calls, outcomes }
 }
 
-async fn drive(client: &Client) {
+async fn drive(client: &Client) -> String {
     let mut step = client.sign_in("alice", PASSWORD).await;
     for _ in 0..8 {
         let current = match step {
             Ok(SignInStep::Done(signed_in)) => {
                 assert!(!signed_in.tokens.access_token.is_empty());
                 assert!(!signed_in.tokens.id_token.is_empty());
-                return;
+                return "Done".into();
             }
             Ok(current) => current,
             Err(e) => {
                 let text = format!("{e} {e:?}");
                 assert!(!text.contains(PASSWORD), "the password leaked: {text}");
-                return;
+                return format!("{:?}", e)
+                    .split('(')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
             }
         };
         step = match &current {
@@ -304,6 +354,7 @@ async fn drive(client: &Client) {
             SignInStep::Done(_) => unreachable!(),
         };
     }
+    "step limit".into()
 }
 
 fn split<'a>(data: &'a [u8], separator: &'a [u8]) -> impl Iterator<Item = &'a [u8]> {
