@@ -18,20 +18,7 @@ pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 /// Creates the pool, the app client and the user through the real API (admin calls are
 /// SigV4-signed with throwaway credentials; the emulator does not check them).
 pub async fn provision(emulator: &Emulator) -> Result<(String, String)> {
-    let admin = cip::Client::from_conf(
-        cip::Config::builder()
-            .region(Region::new("us-east-1"))
-            .endpoint_url(emulator.endpoint())
-            .behavior_version(BehaviorVersion::latest())
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "AKIDDEMO",
-                "SECRETDEMO",
-                None,
-                None,
-                "demo",
-            ))
-            .build(),
-    );
+    let admin = admin(&emulator.endpoint());
     let pool = admin
         .create_user_pool()
         .pool_name("demo")
