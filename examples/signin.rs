@@ -10,7 +10,10 @@
 //! `remember this device? [y/n]: `, `new password: `) and reads the answer from stdin. With
 //! `--json` the last line is
 //! `{"signed_in": true, "mfa": "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | null, "device_key": "...",
-//! "device_auth": true | false, "round_trips": N}`.
+//! "device_auth": bool, "skipped_mfa": bool, "remembered": bool, "pending_confirmation": bool,
+//! "round_trips": N}`: `device_auth`, the device proved itself (DEVICE_SRP_AUTH);
+//! `skipped_mfa`, no MFA step happened; `remembered`, the device's state as the server holds it
+//! after this sign-in; `pending_confirmation`, ConfirmDevice is not yet known to have succeeded.
 //!
 //! Device secrets persist between runs in the chosen store: `os` (the default: the OS
 //! keychain), `memory` (nothing persists), or `file:PATH` — a plain JSON file holding the
@@ -288,7 +291,13 @@ async fn run(args: &Args) -> Result<()> {
                 "signed_in": true,
                 "mfa": done.mfa,
                 "device_key": done.device.device_key,
-                "device_auth": done.device.skipped_mfa,
+                // The device proved itself (DEVICE_SRP_AUTH) in this sign-in.
+                "device_auth": done.device.proved,
+                // No MFA step happened in this sign-in.
+                "skipped_mfa": done.device.skipped_mfa,
+                // The device's state as the server holds it after this sign-in.
+                "remembered": done.device.remembered,
+                "pending_confirmation": done.device.pending_confirmation,
                 "round_trips": done.round_trips,
             })
         );

@@ -166,15 +166,29 @@ impl Device {
 pub struct LocalDevice {
     /// The DeviceKey.
     pub device_key: String,
-    /// Whether ConfirmDevice is known to have succeeded.
+    /// Whether ConfirmDevice is known to have succeeded (false: pending, see
+    /// [`Client::confirm_pending_device`]).
     pub confirmed: bool,
-    /// Whether the device is remembered.
+    /// Whether the server held the device as remembered when this client last learnt it.
     pub remembered: bool,
     /// When it was confirmed (seconds since the epoch).
     pub confirmed_at: Option<u64>,
 }
 
+impl LocalDevice {
+    pub(crate) fn from_record(record: &crate::store::DeviceRecord) -> Self {
+        Self {
+            device_key: record.device_key.clone(),
+            confirmed: record.state == DeviceState::Confirmed,
+            remembered: record.remembered,
+            confirmed_at: record.confirmed_at,
+        }
+    }
+}
+
 pub(crate) struct Inner {
+    /// Access tokens of sessions whose device is not yet confirmed (flow::pending).
+    pub(crate) pending: crate::flow::pending::PendingTokens,
     pub(crate) sdk: cip::Client,
     pub(crate) user_pool_id: String,
     pub(crate) pool_name: String,
@@ -255,6 +269,7 @@ impl Client {
         );
         Ok(Self {
             inner: Arc::new(Inner {
+                pending: Default::default(),
                 sdk,
                 user_pool_id: config.user_pool_id,
                 pool_name,
@@ -278,17 +293,31 @@ impl Client {
     }
 
     /// New tokens from a refresh token. With device tracking on, Cognito requires the
-    /// confirmed DeviceKey ("Invalid Refresh Token" otherwise, PROTOCOL.md 4): the stored one
-    /// for `username` is sent. A rotated refresh token replaces the old one in the result.
+    /// confirmed DeviceKey the token is bound to ("Invalid Refresh Token" otherwise,
+    /// PROTOCOL.md 4): the stored one for `username` is sent. A device whose confirmation is
+    /// pending is confirmed first, with the access token of its session that this client kept
+    /// (see [`Client::confirm_pending_device`]).
+    ///
+    /// Transient failures (a lost response, a reset, a 5xx) are retried at once: with refresh
+    /// token rotation on, the server may already have rotated the token, and the old one works
+    /// only within the app client's grace period (0 to 60 s). A rotated refresh token is in the
+    /// result and replaces the old one; when the server issues a new device with the answer
+    /// (NewDeviceMetadata), it is confirmed and stored as after a sign-in.
     pub async fn refresh(&self, username: &str, refresh_token: &str) -> Result<Tokens, Error> {
-        let device_key = self
-            .current_device(username)
-            .await?
-            .filter(|d| d.confirmed)
-            .map(|d| d.device_key);
         let trips = RoundTrips::default();
         let inner = &self.inner;
-        let newer = with_retry(Retry::ThrottlingOnly, &trips, || {
+        if let Err(e) = flow::pending::finish(inner, &trips, username, None).await {
+            tracing::warn!(error = %e, "could not finish the pending device confirmation");
+        }
+        // The stored device, pending or confirmed: the token is bound to it.
+        let (device_key, internal) = match inner.records.find(username).await? {
+            Lookup::Found {
+                record,
+                account_user,
+            } => (Some(record.device_key), account_user),
+            _ => (None, username.to_owned()),
+        };
+        let newer = with_retry(Retry::Transient, &trips, || {
             let mut call = inner
                 .sdk
                 .get_tokens_from_refresh_token()
@@ -306,16 +335,17 @@ impl Client {
                 Error::InvalidServerAnswer("GetTokensFromRefreshToken without a result".into())
             })?,
             Err(f) if is_unknown_operation(&f) => {
-                // An endpoint that predates GetTokensFromRefreshToken: the older flow.
+                // An endpoint that predates GetTokensFromRefreshToken: the older flow. Its
+                // SECRET_HASH is over the user's internal name, never the alias typed.
                 let mut parameters =
                     HashMap::from([("REFRESH_TOKEN".to_owned(), refresh_token.to_owned())]);
                 if let Some(key) = &device_key {
                     parameters.insert(param::DEVICE_KEY.to_owned(), key.clone());
                 }
-                if let Some(hash) = inner.secret_hash(username) {
+                if let Some(hash) = inner.secret_hash(&internal) {
                     parameters.insert(param::SECRET_HASH.to_owned(), hash);
                 }
-                let out = with_retry(Retry::ThrottlingOnly, &trips, || {
+                let out = with_retry(Retry::Transient, &trips, || {
                     let call = inner
                         .sdk
                         .initiate_auth()
@@ -335,7 +365,48 @@ impl Client {
         if tokens.refresh_token.is_none() {
             tokens.refresh_token = Some(refresh_token.to_owned());
         }
+        if let Some(metadata) = result.new_device_metadata()
+            && let (Some(key), Some(group)) = (metadata.device_key(), metadata.device_group_key())
+        {
+            // A new device for this session (no confirmed key was sent): confirm and store it,
+            // so the next refresh sends it.
+            let internal =
+                crate::tokens::claim(&tokens.access_token, "username").unwrap_or(internal);
+            let aliases = if internal != username {
+                vec![username.to_owned()]
+            } else {
+                Vec::new()
+            };
+            if let flow::device::NewDevice::Failed { warning, .. } =
+                flow::device::confirm_new_device(
+                    inner, &trips, &tokens, &internal, aliases, key, group,
+                )
+                .await
+            {
+                tracing::warn!(%warning, "the device issued with the refresh could not be confirmed");
+            }
+        }
         Ok(tokens)
+    }
+
+    /// Finishes the confirmation of `username`'s device when it is pending
+    /// ([`DeviceOutcome::pending_confirmation`](crate::DeviceOutcome)), with the access token
+    /// of the session that device belongs to (still valid: it is the session's own device).
+    /// Returns the device as stored afterwards: `confirmed` once ConfirmDevice succeeded (and
+    /// `remembered` unless the pool asks the user: then [`Client::remember_device`]), or `None`
+    /// when no device is stored or the server no longer knows it.
+    pub async fn confirm_pending_device(
+        &self,
+        username: &str,
+        tokens: &Tokens,
+    ) -> Result<Option<LocalDevice>, Error> {
+        flow::pending::finish(
+            &self.inner,
+            &RoundTrips::default(),
+            username,
+            Some(&tokens.access_token),
+        )
+        .await
     }
 
     /// Every device of the signed-in user (all pages of ListDevices).
@@ -494,12 +565,7 @@ impl Client {
     /// The device stored for a user (by the name typed at sign-in or the internal name).
     pub async fn current_device(&self, username: &str) -> Result<Option<LocalDevice>, Error> {
         Ok(match self.inner.records.find(username).await? {
-            Lookup::Found { record, .. } => Some(LocalDevice {
-                device_key: record.device_key.clone(),
-                confirmed: record.state == DeviceState::Confirmed,
-                remembered: record.remembered,
-                confirmed_at: record.confirmed_at,
-            }),
+            Lookup::Found { record, .. } => Some(LocalDevice::from_record(&record)),
             _ => None,
         })
     }

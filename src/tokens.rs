@@ -52,6 +52,19 @@ impl Tokens {
     }
 }
 
+/// A string claim of a JWT's payload, read without checking the signature: for values the
+/// client itself needs from a token the server just sent over TLS (the internal `username` of
+/// an access token), never for a decision about trust.
+pub(crate) fn claim(jwt: &str, name: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    value.get(name)?.as_str().map(str::to_owned)
+}
+
 impl fmt::Debug for Tokens {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Tokens")

@@ -203,6 +203,22 @@ impl Client {
         Ok(self.inner.refresh(&username, &refresh_token).await?.into())
     }
 
+    /// Finishes the confirmation of this device when a sign-in reported
+    /// `pendingConfirmation`, with that session's tokens. Returns the device as stored
+    /// afterwards, or null / nil when none is stored (or the server no longer knows it).
+    pub async fn confirm_pending_device(
+        &self,
+        username: String,
+        tokens: Tokens,
+    ) -> Result<Option<LocalDevice>, CognitoError> {
+        let tokens = crate::Tokens::from(tokens);
+        Ok(self
+            .inner
+            .confirm_pending_device(&username, &tokens)
+            .await?
+            .map(LocalDevice::from))
+    }
+
     /// The user's devices as Cognito knows them (ListDevices, every page).
     pub async fn devices(&self, tokens: Tokens) -> Result<Vec<Device>, CognitoError> {
         let tokens = crate::Tokens::from(tokens);

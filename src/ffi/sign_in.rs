@@ -125,19 +125,25 @@ impl From<flow::SignInStep> for SignInStep {
     }
 }
 
-/// What happened with this device during the sign-in.
+/// What happened with this device during the sign-in: what the server holds, never what the
+/// client hoped for.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DeviceOutcome {
     /// The device's key, when the pool tracks devices.
     pub device_key: Option<String>,
     /// A new device was confirmed during this sign-in.
     pub newly_confirmed: bool,
-    /// The device is remembered: the next sign-in skips MFA.
+    /// The server holds the device as remembered: sign-ins with it skip SMS and TOTP MFA.
     pub remembered: bool,
-    /// This sign-in proved a remembered device and skipped MFA.
+    /// The device proved itself in this sign-in (DEVICE_SRP_AUTH).
+    pub proved: bool,
+    /// No MFA step happened in this sign-in because the device proved itself.
     pub skipped_mfa: bool,
+    /// ConfirmDevice is not yet known to have succeeded: the next `refresh` or sign-in of this
+    /// client finishes it, or `confirmPendingDevice` with this session's tokens.
+    pub pending_confirmation: bool,
     /// Why the device could not be remembered, when something failed on the way (the sign-in
-    /// itself succeeded; the next one asks for MFA and tries again).
+    /// itself succeeded).
     pub warning: Option<String>,
 }
 
@@ -147,7 +153,9 @@ impl From<flow::DeviceOutcome> for DeviceOutcome {
             device_key: d.device_key,
             newly_confirmed: d.newly_confirmed,
             remembered: d.remembered,
+            proved: d.proved,
             skipped_mfa: d.skipped_mfa,
+            pending_confirmation: d.pending_confirmation,
             warning: d.warning,
         }
     }

@@ -4,8 +4,9 @@
 //!
 //! Write order (PROTOCOL.md 5.6, issue "nothing is lost"): the secret is stored as *pending*
 //! before ConfirmDevice, so a crash after ConfirmDevice never leaves a confirmed device whose
-//! secret we lack; a pending record found later is forgotten on the server and deleted here,
-//! and the user does MFA once.
+//! secret we lack. A pending record is finished later (ConfirmDevice again, with the stored
+//! password) or tried as the device at the next sign-in; the device of a live session is
+//! never forgotten, since ForgetDevice makes that session's refresh token unusable.
 
 use std::sync::Arc;
 
@@ -41,15 +42,31 @@ pub(super) async fn finish(
         if let Some(old) = flow.device.take() {
             // The server issued a new device although we presented one: the old one is of no
             // further use; forget it (best effort) so it does not linger in the user's list.
+            // It is not this session's device (that is the new one).
             best_effort_forget(&flow.inner, &flow.trips, &tokens, &old.record.device_key).await;
         }
-        match confirm_new_device(flow, &tokens, &username, key, group).await {
-            Ok(NewDevice::Remembered(record)) => {
+        let aliases = if flow.typed != username {
+            vec![flow.typed.clone()]
+        } else {
+            Vec::new()
+        };
+        match confirm_new_device(
+            &flow.inner,
+            &flow.trips,
+            &tokens,
+            &username,
+            aliases,
+            key,
+            group,
+        )
+        .await
+        {
+            NewDevice::Remembered(record) => {
                 outcome.device_key = Some(record.device_key);
                 outcome.newly_confirmed = true;
                 outcome.remembered = true;
             }
-            Ok(NewDevice::AskUser(record)) => {
+            NewDevice::AskUser(record) => {
                 let device_key = record.device_key.clone();
                 flow.pending_done = Some(SignedIn {
                     username,
@@ -67,20 +84,49 @@ pub(super) async fn finish(
                     device_key,
                 }));
             }
-            Err(warning) => {
+            NewDevice::Failed {
+                device_key,
+                pending,
+                warning,
+            } => {
                 tracing::warn!(%warning, "the new device could not be remembered");
+                outcome.device_key = device_key;
+                outcome.pending_confirmation = pending;
                 outcome.warning = Some(warning);
             }
         }
     } else if let Some(used) = &mut flow.device {
         outcome.device_key = Some(used.record.device_key.clone());
-        outcome.skipped_mfa = flow.device_proved;
-        if flow.device_proved && !used.record.remembered {
-            // The server treated the device as remembered (it asked DEVICE_SRP_AUTH).
-            used.record.remembered = true;
-            if let Err(e) = flow.inner.records.save(&used.record).await {
-                tracing::warn!(error = %e, "could not update the device record");
+        outcome.proved = flow.device_proved;
+        // Skipped means: the device proved itself and no code was asked in this sign-in.
+        outcome.skipped_mfa = flow.device_proved && flow.mfa.is_none();
+        let mut changed = false;
+        if flow.device_proved && used.record.state != DeviceState::Confirmed {
+            // The server holds our verifier: an earlier ConfirmDevice did succeed.
+            used.record.state = DeviceState::Confirmed;
+            used.record.confirmed_at = confirmed_now();
+            changed = true;
+        }
+        // Remembered is what the server holds. A skipped MFA agrees with a record that says
+        // remembered; anything else (a code asked, a record that says not remembered, a device
+        // that was pending) is settled with GetDevice.
+        let consistent = outcome.skipped_mfa && used.record.remembered && !changed;
+        if flow.device_proved && !consistent {
+            match server_remembered(&flow.inner, &flow.trips, &tokens, &used.record.device_key)
+                .await
+            {
+                Ok(Some(remembered)) if remembered != used.record.remembered => {
+                    used.record.remembered = remembered;
+                    changed = true;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the device's remembered status")
+                }
             }
+        }
+        if changed && let Err(e) = flow.inner.records.save(&used.record).await {
+            tracing::warn!(error = %e, "could not update the device record");
         }
         outcome.remembered = used.record.remembered;
     }
@@ -93,27 +139,74 @@ pub(super) async fn finish(
     }))
 }
 
-enum NewDevice {
-    Remembered(DeviceRecord),
-    AskUser(DeviceRecord),
+/// GetDevice's `dev:device_remembered_status` for a device that has just proved itself;
+/// `None` when the attribute is absent. GetDevice answers ResourceNotFoundException for a
+/// device that is not remembered (AWSMobileClientTest.testRememberDevice, against a real
+/// pool); for a device that proved itself in this very sign-in that can only mean "not
+/// remembered", never "gone".
+pub(crate) async fn server_remembered(
+    inner: &Inner,
+    trips: &RoundTrips,
+    tokens: &Tokens,
+    device_key: &str,
+) -> Result<Option<bool>, Error> {
+    let sent = with_retry(Retry::Transient, trips, || {
+        let call = inner
+            .sdk
+            .get_device()
+            .access_token(&tokens.access_token)
+            .device_key(device_key);
+        async move { call.send().await.map_err(Failure::from) }
+    })
+    .await;
+    let out = match sent {
+        Ok(out) => out,
+        Err(f) if f.code() == Some("ResourceNotFoundException") => return Ok(Some(false)),
+        Err(f) => return Err(f.into()),
+    };
+    Ok(out.device().and_then(|d| {
+        d.device_attributes()
+            .iter()
+            .find(|a| a.name() == "dev:device_remembered_status")
+            .and_then(|a| a.value())
+            .map(|v| v == "remembered")
+    }))
 }
 
-/// Stores the secret (pending), confirms the device, marks the record confirmed. On failure
-/// returns the warning for the app; nothing orphaned is left behind that the next sign-in
-/// would not clean up.
-async fn confirm_new_device(
-    flow: &mut Flow,
+pub(crate) enum NewDevice {
+    Remembered(DeviceRecord),
+    AskUser(DeviceRecord),
+    /// The device could not be confirmed and stored. `pending`: its secret is stored and the
+    /// confirmation can be finished later with the access token.
+    Failed {
+        device_key: Option<String>,
+        pending: bool,
+        warning: String,
+    },
+}
+
+/// Stores the secret (pending), confirms the device, marks the record confirmed. Never forgets
+/// the device on the server: it is this session's device, and ForgetDevice would make the
+/// session's refresh token unusable. What cannot be finished now stays pending, with the
+/// access token kept in memory to finish it later ([`super::pending`]).
+pub(crate) async fn confirm_new_device(
+    inner: &Inner,
+    trips: &RoundTrips,
     tokens: &Tokens,
     username: &str,
+    aliases: Vec<String>,
     device_key: &str,
     device_group_key: &str,
-) -> Result<NewDevice, String> {
-    let secret = NewDeviceSecret::generate(device_group_key, device_key)
-        .map_err(|e| format!("could not generate the device secret: {e}"))?;
-    let aliases = if flow.typed != username {
-        vec![flow.typed.clone()]
-    } else {
-        Vec::new()
+) -> NewDevice {
+    let secret = match NewDeviceSecret::generate(device_group_key, device_key) {
+        Ok(secret) => secret,
+        Err(e) => {
+            return NewDevice::Failed {
+                device_key: None,
+                pending: false,
+                warning: format!("could not generate the device secret: {e}"),
+            };
+        }
     };
     let mut record = DeviceRecord {
         username: username.to_owned(),
@@ -125,61 +218,112 @@ async fn confirm_new_device(
         confirmed_at: None,
         aliases,
     };
-    // 1. The secret first: without it a confirmed device would be useless.
-    if let Err(e) = flow.inner.records.save(&record).await {
-        return Err(format!("the device secret could not be stored ({e})"));
+    // 1. The secret first: without it a confirmed device could never prove itself.
+    let stored = inner.records.save(&record).await;
+    // 2. ConfirmDevice, retried on transient faults (same verifier: idempotent). Also when
+    // the secret could not be stored: the session's refresh token is bound to this device and
+    // works only once it is confirmed.
+    let confirmed = send_confirm_device(
+        inner,
+        trips,
+        &tokens.access_token,
+        device_key,
+        &secret.verifier,
+    )
+    .await
+    .map_err(Error::from);
+    if let Err(e) = stored {
+        return NewDevice::Failed {
+            device_key: None,
+            pending: false,
+            warning: match confirmed {
+                Ok(ask_user) => {
+                    if !ask_user {
+                        // Without its secret the device can never prove itself: do not let it
+                        // stand as remembered.
+                        if let Err(e) =
+                            update_device_status(inner, trips, tokens, device_key, false).await
+                        {
+                            tracing::warn!(error = %e, "could not mark the device not remembered");
+                        }
+                    }
+                    format!(
+                        "the device secret could not be stored ({e}); the device is confirmed \
+                         for this session's refresh but not remembered: the next sign-in asks MFA"
+                    )
+                }
+                Err(f) => format!(
+                    "the device secret could not be stored ({e}) and ConfirmDevice failed \
+                     ({f}): this session cannot be refreshed; the next sign-in asks MFA"
+                ),
+            },
+        };
     }
-    // 2. ConfirmDevice, retried on transient faults (same verifier: idempotent).
-    let inner = Arc::clone(&flow.inner);
-    let confirmed = with_retry(Retry::Transient, &flow.trips, || {
+    let ask_user = match confirmed {
+        Ok(ask_user) => ask_user,
+        Err(e) => {
+            super::pending::remember_token(inner, device_key, tokens);
+            return NewDevice::Failed {
+                device_key: Some(device_key.to_owned()),
+                pending: true,
+                warning: format!(
+                    "ConfirmDevice failed ({e}): the device is not yet confirmed. Its secret is \
+                     kept; the next refresh or sign-in confirms it with this session's access \
+                     token while that is valid (until it expires), or call \
+                     confirm_pending_device. Until then refresh fails with \
+                     \"Invalid Refresh Token\" where the pool binds refresh tokens to devices"
+                ),
+            };
+        }
+    };
+    // 3. Confirmed: mark the record. A failed write leaves the record pending (secret kept,
+    // the server holds its verifier): finishing it later re-sends ConfirmDevice and writes again.
+    record.state = DeviceState::Confirmed;
+    record.remembered = !ask_user;
+    record.confirmed_at = confirmed_now();
+    if let Err(e) = inner.records.save(&record).await {
+        super::pending::remember_token(inner, device_key, tokens);
+        return NewDevice::Failed {
+            device_key: Some(device_key.to_owned()),
+            pending: true,
+            warning: format!(
+                "the device was confirmed but its record could not be updated ({e}); the next \
+                 refresh or sign-in finishes it"
+            ),
+        };
+    }
+    if ask_user {
+        NewDevice::AskUser(record)
+    } else {
+        NewDevice::Remembered(record)
+    }
+}
+
+/// ConfirmDevice with `verifier`; returns UserConfirmationNecessary.
+pub(crate) async fn send_confirm_device(
+    inner: &Inner,
+    trips: &RoundTrips,
+    access_token: &str,
+    device_key: &str,
+    verifier: &crate::srp::DeviceSecretVerifierConfig,
+) -> Result<bool, Failure> {
+    with_retry(Retry::Transient, trips, || {
         let call = inner
             .sdk
             .confirm_device()
-            .access_token(&tokens.access_token)
+            .access_token(access_token)
             .device_key(device_key)
             .device_name(&inner.device_name)
             .device_secret_verifier_config(
                 DeviceSecretVerifierConfigType::builder()
-                    .password_verifier(&secret.verifier.password_verifier)
-                    .salt(&secret.verifier.salt)
+                    .password_verifier(&verifier.password_verifier)
+                    .salt(&verifier.salt)
                     .build(),
             );
         async move { call.send().await.map_err(Failure::from) }
     })
-    .await;
-    let confirmation = match confirmed {
-        Ok(out) => out,
-        Err(f) => {
-            // Maybe confirmed, maybe not: forget it on the server and drop the secret. If
-            // either fails, the pending record makes the next sign-in finish the job.
-            let failure = Error::from(f).to_string();
-            if forget_on_server(&flow.inner, &flow.trips, &tokens.access_token, device_key)
-                .await
-                .is_ok()
-                && let Err(e) = flow.inner.records.delete(username, &record.aliases).await
-            {
-                tracing::warn!(error = %e, "could not delete the pending device record");
-            }
-            return Err(format!("ConfirmDevice failed: {failure}"));
-        }
-    };
-    // 3. Confirmed: mark the record. A failed write here leaves a pending record holding a
-    // confirmed device: forget the device now (best effort) so none is orphaned.
-    let ask_user = confirmation.user_confirmation_necessary();
-    record.state = DeviceState::Confirmed;
-    record.remembered = !ask_user;
-    record.confirmed_at = confirmed_now();
-    if let Err(e) = flow.inner.records.save(&record).await {
-        best_effort_forget(&flow.inner, &flow.trips, tokens, device_key).await;
-        return Err(format!(
-            "the device was confirmed but its record could not be updated ({e})"
-        ));
-    }
-    Ok(if ask_user {
-        NewDevice::AskUser(record)
-    } else {
-        NewDevice::Remembered(record)
-    })
+    .await
+    .map(|out| out.user_confirmation_necessary())
 }
 
 /// The app's answer to "remember this device?".
@@ -221,8 +365,8 @@ pub(super) async fn answer_remember(flow: &mut Flow, remember: bool) -> Result<S
     Ok(SignInStep::Done(done))
 }
 
-/// Forgets pending devices and unreadable records found at the start, now that there is an
-/// access token (PROTOCOL.md 5.6: the user simply does MFA once).
+/// Forgets the devices of unreadable records found at the start, now that there is an access
+/// token (PROTOCOL.md 5.6: the user simply does MFA once). Never this sign-in's device.
 async fn clean_up_stale(flow: &mut Flow, tokens: &Tokens) {
     for stale in std::mem::take(&mut flow.stale) {
         let forgotten = match &stale.device_key {

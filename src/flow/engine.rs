@@ -27,8 +27,7 @@ pub(crate) struct UsedDevice {
     pub record: DeviceRecord,
 }
 
-/// A record to clean up once the sign-in has tokens: a pending device (ConfirmDevice never
-/// known to succeed) or an unreadable record.
+/// A record to clean up once the sign-in has tokens: an unreadable record.
 pub(crate) struct StaleDevice {
     pub account_user: String,
     pub aliases: Vec<String>,
@@ -176,9 +175,9 @@ async fn forget_local_device(flow: &mut Flow) -> Result<(), Error> {
     Ok(())
 }
 
-/// Looks up the device of `name`. Pending and unreadable records are set aside for clean-up
-/// once the sign-in has tokens; a store that is locked fails the sign-in (retryable) rather
-/// than risk anything.
+/// Looks up the device of `name`. Unreadable records are set aside for clean-up once the
+/// sign-in has tokens; a store that is locked fails the sign-in (retryable) rather than risk
+/// anything.
 async fn load_device(flow: &mut Flow, name: &str) -> Result<(), Error> {
     if flow.restarted_without_device {
         return Ok(());
@@ -187,20 +186,31 @@ async fn load_device(flow: &mut Flow, name: &str) -> Result<(), Error> {
         Lookup::None => {}
         Lookup::Found {
             account_user,
-            record,
+            mut record,
         } => {
-            if record.state == crate::store::DeviceState::Confirmed {
-                flow.device = Some(UsedDevice {
-                    account_user,
-                    record,
-                });
-            } else if !flow.stale.iter().any(|s| s.account_user == account_user) {
-                flow.stale.push(StaleDevice {
-                    account_user,
-                    aliases: record.aliases.clone(),
-                    device_key: Some(record.device_key.clone()),
-                });
+            if record.state == crate::store::DeviceState::Pending {
+                // Finish the confirmation with the session's access token when this client
+                // kept it; either way the device is tried: if its confirmation did reach the
+                // server it proves itself, else the server answers "Device does not exist."
+                // and the sign-in restarts without it (flow::pending).
+                match super::pending::finish(&flow.inner, &flow.trips, name, None).await {
+                    Ok(Some(_)) => {
+                        if let Lookup::Found { record: now, .. } =
+                            flow.inner.records.find(name).await?
+                        {
+                            record = now;
+                        }
+                    }
+                    Ok(None) => return Ok(()),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not finish the pending confirmation")
+                    }
+                }
             }
+            flow.device = Some(UsedDevice {
+                account_user,
+                record,
+            });
         }
         Lookup::Unreadable {
             account_user,
@@ -253,7 +263,7 @@ async fn initiate(flow_ref: &FlowRef, flow: &mut Flow) -> Result<Advance, Error>
     .await;
     let step = match sent {
         Ok(out) => ServerStep::from(out),
-        Err(f) if flow.device.is_some() && is_device_gone(&f, false) => {
+        Err(f) if flow.device.is_some() && f.is_device_gone(false) => {
             return Ok(Advance::Restart(details_of(&f)));
         }
         Err(f) => return Err(f.into()),
@@ -281,7 +291,7 @@ pub(crate) async fn answer(
             }
             advance(flow_ref, flow, step).await
         }
-        Err(f) if flow.device.is_some() && is_device_gone(&f, false) => {
+        Err(f) if flow.device.is_some() && f.is_device_gone(false) => {
             Ok(Advance::Restart(details_of(&f)))
         }
         Err(f) => Err(f.into()),
@@ -478,7 +488,7 @@ async fn password_verifier(
     match sent {
         Ok(step) => advance(flow_ref, flow, step).await,
         // NotAuthorized here is a wrong password, not a forgotten device.
-        Err(f) if flow.device.is_some() && is_device_gone(&f, false) => {
+        Err(f) if flow.device.is_some() && f.is_device_gone(false) => {
             Ok(Advance::Restart(details_of(&f)))
         }
         Err(f) => Err(f.into()),
@@ -527,7 +537,7 @@ async fn device_srp_auth(flow: &mut Flow) -> Result<Result<ServerStep, ServiceDe
     flow.device_session = Some(session);
     match respond(flow, "DEVICE_SRP_AUTH", responses, Retry::ThrottlingOnly).await {
         Ok(step) => Ok(Ok(step)),
-        Err(f) if is_device_gone(&f, true) => Ok(Err(details_of(&f))),
+        Err(f) if f.is_device_gone(true) => Ok(Err(details_of(&f))),
         Err(f) => Err(f.into()),
     }
 }
@@ -565,7 +575,7 @@ async fn device_password_verifier(
             flow.device_proved = true;
             Ok(Ok(step))
         }
-        Err(f) if is_device_gone(&f, true) => Ok(Err(details_of(&f))),
+        Err(f) if f.is_device_gone(true) => Ok(Err(details_of(&f))),
         Err(f) => Err(f.into()),
     }
 }
@@ -647,19 +657,6 @@ pub(crate) async fn verify_totp_setup(
         Some(MfaType::Totp),
     )
     .await
-}
-
-/// "Device does not exist." (ResourceNotFoundException), or NotAuthorized in a device step
-/// (PROTOCOL.md 5.2).
-fn is_device_gone(f: &Failure, in_device_step: bool) -> bool {
-    match f.code() {
-        Some("ResourceNotFoundException") => true,
-        Some("NotAuthorizedException") if in_device_step => true,
-        Some("InvalidParameterException") => f
-            .message()
-            .is_some_and(|m| m.to_ascii_lowercase().contains("device key")),
-        _ => false,
-    }
 }
 
 fn details_of(f: &Failure) -> ServiceDetails {

@@ -7,8 +7,9 @@
 //! Steps are cheap handles on one shared sign-in: a step that failed with a retryable error
 //! (a wrong code) can be answered again.
 
-mod device;
+pub(crate) mod device;
 mod engine;
+pub(crate) mod pending;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -110,19 +111,32 @@ impl SignInStep {
     }
 }
 
-/// What happened with this device during the sign-in.
+/// What happened with this device during the sign-in. Every field states what the server
+/// holds, never what the client hoped for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeviceOutcome {
     /// The device's key, when the pool tracks devices and one is stored.
     pub device_key: Option<String>,
     /// A new device was confirmed during this sign-in.
     pub newly_confirmed: bool,
-    /// The device is remembered: the next sign-in skips MFA.
+    /// The server holds the device as remembered (`remembered` in UpdateDeviceStatus or
+    /// GetDevice, or ConfirmDevice answered that no user confirmation is necessary): sign-ins
+    /// with it skip SMS and TOTP MFA.
     pub remembered: bool,
-    /// This sign-in proved a remembered device (DEVICE_SRP_AUTH) and skipped MFA.
+    /// The device proved itself in this sign-in (DEVICE_SRP_AUTH), after an MFA step or
+    /// instead of one.
+    pub proved: bool,
+    /// No MFA step happened in this sign-in because the device proved itself
+    /// (DEVICE_SRP_AUTH). False whenever a code was asked, even if the device was then proved.
     pub skipped_mfa: bool,
+    /// ConfirmDevice is not known to have succeeded: the device secret is kept (state
+    /// `pending`), and the confirmation is finished with this session's still-valid access
+    /// token by the next [`Client::refresh`](crate::Client::refresh) or sign-in of this
+    /// client, or by [`Client::confirm_pending_device`](crate::Client::confirm_pending_device).
+    /// The session is never given up for it: the device of a live session is never forgotten.
+    pub pending_confirmation: bool,
     /// Why the device could not be remembered, when something failed on the way (the sign-in
-    /// itself succeeded; the next one will ask for MFA and try again).
+    /// itself succeeded).
     pub warning: Option<String>,
 }
 

@@ -79,6 +79,24 @@ impl NewDeviceSecret {
         ))
     }
 
+    /// A verifier for an existing device password with a fresh random salt: ConfirmDevice sent
+    /// again for a device whose first confirmation is not known to have succeeded (any verifier
+    /// of the same password proves the same secret).
+    pub fn verifier_for(
+        device_group_key: &str,
+        device_key: &str,
+        password: &DevicePassword,
+    ) -> Result<DeviceSecretVerifierConfig, SrpError> {
+        let mut salt = [0u8; DEVICE_SALT_BYTES];
+        getrandom::fill(&mut salt).map_err(|e| SrpError::Randomness(e.to_string()))?;
+        Ok(DeviceSecretVerifierConfig::compute(
+            device_group_key,
+            device_key,
+            password,
+            &salt,
+        ))
+    }
+
     /// The same from a caller-supplied CSPRNG, for reproducible tests.
     pub fn generate_with_rng<R: CryptoRng + ?Sized>(
         device_group_key: &str,

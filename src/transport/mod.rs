@@ -95,6 +95,29 @@ impl Failure {
     }
 
     /// Rejected before any processing: safe to send again whatever the step.
+    /// Whether Cognito said that the device this sign-in presented is gone, so its local secret
+    /// is of no further use (docs/protocol.md, "device answers"). Only the device answers count:
+    /// ResourceNotFoundException "Device does not exist.", InvalidParameterException about the
+    /// device key, NotAuthorizedException "Invalid device key given."; and, in the device steps
+    /// (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER), "Incorrect username or password.", which
+    /// there means that the device secret does not match. Everything else ("User pool client
+    /// ... does not exist.", an expired session, "Password attempts exceeded", throttling)
+    /// says nothing about the device, and deletes nothing.
+    pub(crate) fn is_device_gone(&self, in_device_step: bool) -> bool {
+        let message = self.message().unwrap_or_default().to_ascii_lowercase();
+        match self.code() {
+            Some("ResourceNotFoundException") => message.contains("device does not exist"),
+            Some("InvalidParameterException") => {
+                message.contains("device key") || message.contains("devicekey")
+            }
+            Some("NotAuthorizedException") => {
+                message.contains("invalid device key")
+                    || (in_device_step && message.contains("incorrect username or password"))
+            }
+            _ => false,
+        }
+    }
+
     fn is_throttle(&self) -> bool {
         matches!(
             self.code(),

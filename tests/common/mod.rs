@@ -16,7 +16,7 @@ use cip::types::{
 };
 use cognito_device_auth::store::{MemoryStore, SecretStore};
 use cognito_device_auth::{Client, ClientConfig, SignInStep, SignedIn};
-use cognito_emulator::{Emulator, EmulatorConfig};
+use cognito_emulator::{Emulator, EmulatorConfig, Fidelity};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub const PASSWORD: &str = "Correct-Horse-9";
@@ -31,6 +31,10 @@ pub struct PoolSetup {
     pub email_alias: bool,
     /// The emulator's challenge-session lifetime (default 3 minutes).
     pub session_ttl: Option<Duration>,
+    /// Refresh-token rotation on the app client, with this grace period (seconds).
+    pub rotation: Option<i32>,
+    /// The emulator's switches for behaviours no public source settles.
+    pub fidelity: Fidelity,
 }
 
 impl Default for PoolSetup {
@@ -42,6 +46,8 @@ impl Default for PoolSetup {
             secret: false,
             email_alias: false,
             session_ttl: None,
+            rotation: None,
+            fidelity: Fidelity::default(),
         }
     }
 }
@@ -75,7 +81,10 @@ pub fn admin_client(endpoint: &str) -> cip::Client {
 
 impl Pool {
     pub async fn start(setup: PoolSetup) -> Pool {
-        let mut config = EmulatorConfig::default();
+        let mut config = EmulatorConfig {
+            fidelity: setup.fidelity,
+            ..EmulatorConfig::default()
+        };
         if let Some(ttl) = setup.session_ttl {
             config.session_ttl = ttl;
         }
@@ -115,16 +124,23 @@ impl Pool {
                 .await
                 .expect("SetUserPoolMfaConfig");
         }
-        let app = admin
+        let mut app = admin
             .create_user_pool_client()
             .user_pool_id(&pool_id)
             .client_name("sdk")
             .generate_secret(setup.secret)
             .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
-            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-            .send()
-            .await
-            .expect("CreateUserPoolClient");
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth);
+        if let Some(grace) = setup.rotation {
+            app = app.refresh_token_rotation(
+                cip::types::RefreshTokenRotationType::builder()
+                    .feature(cip::types::FeatureType::Enabled)
+                    .retry_grace_period_seconds(grace)
+                    .build()
+                    .expect("a rotation setting"),
+            );
+        }
+        let app = app.send().await.expect("CreateUserPoolClient");
         let app = app.user_pool_client().expect("a client");
         Pool {
             admin,
@@ -249,6 +265,44 @@ impl Pool {
         )
         .await;
         assert!(status < 300, "fault endpoint answered {status}: {text}");
+    }
+
+    /// Makes the next call of `operation` (after `skip` calls) answer with a service error.
+    pub async fn fault_error(&self, operation: &str, skip: u32, error_type: &str, message: &str) {
+        let body = serde_json::json!({
+            "operation": operation, "kind": "error", "count": 1, "skip": skip,
+            "error_type": error_type, "message": message,
+        })
+        .to_string();
+        let (status, text) = http(
+            &self.emulator.endpoint(),
+            "POST",
+            "/_emulator/faults",
+            &body,
+        )
+        .await;
+        assert!(status < 300, "fault endpoint answered {status}: {text}");
+    }
+
+    /// Sets the emulator's fidelity switches (`{"NAME": value}`) through its test endpoint.
+    pub async fn set_fidelity(&self, settings: serde_json::Value) {
+        let (status, text) = http(
+            &self.emulator.endpoint(),
+            "POST",
+            "/_emulator/fidelity",
+            &settings.to_string(),
+        )
+        .await;
+        assert!(status < 300, "fidelity endpoint answered {status}: {text}");
+    }
+
+    /// Every device the server holds for the user, in any state: (key, confirmed, remembered).
+    pub fn all_devices(&self, username: &str) -> Vec<(String, bool, bool)> {
+        self.emulator
+            .devices_of(username)
+            .into_iter()
+            .map(|d| (d.key, d.confirmed, d.remembered))
+            .collect()
     }
 
     pub async fn clear_faults(&self) {

@@ -9,6 +9,7 @@ use rand::{Rng, RngCore};
 
 use crate::EmulatorConfig;
 use crate::faults::Faults;
+use crate::fidelity::Fidelity;
 use crate::jwt::SigningKey;
 use crate::store::Store;
 
@@ -25,6 +26,8 @@ pub struct App {
     pub endpoint: OnceLock<String>,
     /// Injected failures.
     pub faults: Faults,
+    /// The switches in force (starts as `config.fidelity`; `/_emulator/fidelity` changes it).
+    pub fidelity: Mutex<Fidelity>,
 }
 
 impl App {
@@ -41,6 +44,20 @@ impl App {
             .get()
             .map(String::as_str)
             .unwrap_or("http://localhost")
+    }
+
+    /// The switches in force now.
+    pub fn fidelity(&self) -> Fidelity {
+        *self.fidelity.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Changes switches from a JSON object of NAME: VALUE; nothing changes on an error.
+    pub fn set_fidelity(&self, object: &serde_json::Value) -> Result<Fidelity, String> {
+        let mut guard = self.fidelity.lock().unwrap_or_else(|p| p.into_inner());
+        let mut next = *guard;
+        next.apply_json(object)?;
+        *guard = next;
+        Ok(next)
     }
 
     /// Seconds a challenge Session / SECRET_BLOCK stays valid.

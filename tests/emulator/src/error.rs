@@ -70,9 +70,13 @@ impl ApiError {
         Self::new("UserNotFoundException", "User does not exist.")
     }
 
-    /// `CodeMismatchException` "Invalid code received for user".
+    /// `CodeMismatchException` "Invalid code or auth state for the user." (the wording real
+    /// SMS MFA answers quote: amplify-js issues 3066 and 11069).
     pub fn code_mismatch() -> Self {
-        Self::new("CodeMismatchException", "Invalid code received for user")
+        Self::new(
+            "CodeMismatchException",
+            "Invalid code or auth state for the user.",
+        )
     }
 
     /// `ExpiredCodeException`.

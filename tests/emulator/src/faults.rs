@@ -6,6 +6,8 @@ use std::sync::Mutex;
 
 use serde::Deserialize;
 
+use crate::error::ApiError;
+
 /// What a fault does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -18,6 +20,15 @@ pub enum FaultKind {
     Reset,
     /// Sleep `delay_ms`, then answer normally.
     Delay,
+    /// Carry the call out (its effects stay), then close the connection without answering:
+    /// a response lost on the way back, e.g. after the server rotated a refresh token.
+    #[serde(rename = "lose_response")]
+    LoseResponse,
+    /// Answer with the service error `error_type` / `message` (HTTP 400, 500 for
+    /// `InternalErrorException`): an answer the real service gives that the emulator's state
+    /// would not produce here, such as "User pool client ... does not exist." in the middle
+    /// of a sign-in.
+    Error,
 }
 
 /// One fault as posted.
@@ -42,6 +53,43 @@ pub struct Fault {
     /// tests. Calls that escape do not use up `count`.
     #[serde(default = "certain")]
     pub probability: f64,
+    /// For `error`: Cognito's `__type`, e.g. `ResourceNotFoundException`.
+    #[serde(default)]
+    pub error_type: Option<String>,
+    /// For `error`: the message.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl Fault {
+    /// The error an `error` fault answers with.
+    pub fn service_error(&self) -> ApiError {
+        let kind: &'static str = match self.error_type.as_deref() {
+            None | Some("") => "InternalErrorException",
+            Some(t) => intern(t),
+        };
+        ApiError {
+            status: if kind == "InternalErrorException" {
+                500
+            } else {
+                400
+            },
+            kind,
+            message: self.message.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// A `'static` copy of an error type name; each distinct name is allocated once.
+fn intern(name: &str) -> &'static str {
+    static NAMES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(known) = names.iter().find(|n| **n == name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.push(leaked);
+    leaked
 }
 
 fn one() -> u32 {

@@ -29,6 +29,8 @@
 //! - `GET /_emulator/sms?username=NAME`: the SMS outbox, oldest first.
 //! - `POST /_emulator/faults` `{"operation", "kind": "throttle"|"internal"|"reset"|"delay",
 //!   "count", "delay_ms"}`; `DELETE /_emulator/faults`.
+//! - `GET|POST /_emulator/fidelity`: the switches of [`fidelity`] (behaviours no public source
+//!   settles).
 //! - `GET /_emulator/health`.
 //! - `GET /<poolId>/.well-known/jwks.json`: the RS256 key of the tokens.
 //!
@@ -40,6 +42,7 @@
 pub mod app;
 pub mod error;
 pub mod faults;
+pub mod fidelity;
 pub mod jwt;
 pub mod ops;
 pub mod persist;
@@ -57,6 +60,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use error::ApiError;
+pub use fidelity::Fidelity;
 pub use store::SmsMessage;
 
 /// How to run the emulator.
@@ -70,8 +74,8 @@ pub struct EmulatorConfig {
     pub region: String,
     /// How long a challenge Session / SECRET_BLOCK lives (default 3 minutes).
     pub session_ttl: Duration,
-    /// How far TIMESTAMP may be from the server clock (default 5 minutes).
-    pub timestamp_tolerance: Duration,
+    /// The behaviours no public source settles (see [`fidelity`]); changeable at run time.
+    pub fidelity: fidelity::Fidelity,
     /// State file to load at start and rewrite after every change.
     pub state_file: Option<PathBuf>,
     /// Seed file applied at start.
@@ -85,7 +89,7 @@ impl Default for EmulatorConfig {
             port: 0,
             region: "us-east-1".into(),
             session_ttl: Duration::from_secs(180),
-            timestamp_tolerance: Duration::from_secs(300),
+            fidelity: fidelity::Fidelity::default(),
             state_file: None,
             seed_file: None,
         }
@@ -138,6 +142,7 @@ fn new_app(
     Arc::new(app::App {
         store: Mutex::new(store),
         key,
+        fidelity: Mutex::new(config.fidelity),
         config,
         endpoint: OnceLock::new(),
         faults: faults::Faults::default(),
@@ -241,6 +246,32 @@ impl Emulator {
             .filter(|m| username.is_none_or(|u| u == m.username || u == m.typed_username))
             .cloned()
             .collect()
+    }
+
+    /// Every device the emulator holds for a user (internal or typed name), in any state:
+    /// unconfirmed, confirmed, remembered or not. The API's ListDevices shows only remembered
+    /// ones; this view is for tests that check nothing was left behind.
+    pub fn devices_of(&self, username: &str) -> Vec<store::Device> {
+        let store = self.app.store();
+        store
+            .pools
+            .values()
+            .flat_map(|pool| {
+                let internal = pool
+                    .resolve_username(username)
+                    .unwrap_or_else(|| username.to_owned());
+                pool.devices
+                    .values()
+                    .filter(move |d| d.username == internal)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// The switches in force (see [`fidelity`]).
+    pub fn fidelity(&self) -> Fidelity {
+        self.app.fidelity()
     }
 
     /// Creates pools, clients and users from a seed document (the `--seed` format, see

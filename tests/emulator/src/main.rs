@@ -1,10 +1,11 @@
-//! `cognito-emulator --port 9229 [--host H] [--state FILE] [--seed FILE] [--region R]`
+//! `cognito-emulator --port 9229 [--host H] [--state FILE] [--seed FILE] [--region R]
+//! [--fidelity NAME=VALUE]...` (the switches of `cognito_emulator::fidelity`)
 
 use std::path::PathBuf;
 
 use cognito_emulator::{Emulator, EmulatorConfig};
 
-const USAGE: &str = "usage: cognito-emulator [--port PORT] [--host HOST] [--state FILE] [--seed FILE] [--region REGION]";
+const USAGE: &str = "usage: cognito-emulator [--port PORT] [--host HOST] [--state FILE] [--seed FILE] [--region REGION] [--fidelity NAME=VALUE]...";
 
 fn parse_args() -> Result<EmulatorConfig, String> {
     let mut config = EmulatorConfig {
@@ -25,6 +26,7 @@ fn parse_args() -> Result<EmulatorConfig, String> {
             "--state" => config.state_file = Some(PathBuf::from(value)),
             "--seed" => config.seed_file = Some(PathBuf::from(value)),
             "--region" => config.region = value,
+            "--fidelity" => config.fidelity.apply(&value)?,
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }

@@ -97,8 +97,19 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, R
         (Method::OPTIONS, _) => Ok(preflight(&req)),
         (Method::GET, "/_emulator/health") => Ok(json_response(200, &json!({ "status": "ok" }))),
         (Method::GET, "/_emulator/sms") => Ok(sms(&app, &query)),
+        (Method::GET, "/_emulator/fidelity") => Ok(json_response(200, &app.fidelity().to_json())),
+        (Method::POST, "/_emulator/fidelity") => {
+            let body = read_body(req).await.unwrap_or_default();
+            Ok(set_fidelity(&app, serde_json::from_slice(&body).ok()))
+        }
         (Method::POST, "/_emulator/faults") => {
             let body = read_body(req).await.unwrap_or_default();
+            // `{"fidelity": {...}}` sets switches, as /_emulator/fidelity does.
+            if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body)
+                && let Some(settings) = map.get("fidelity")
+            {
+                return Ok(set_fidelity(&app, Some(settings.clone())));
+            }
             Ok(match serde_json::from_slice::<Fault>(&body) {
                 Ok(fault) => {
                     app.faults.add(fault);
@@ -130,6 +141,17 @@ async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, R
         (method, p) => Ok(json_response(
             404,
             &json!({ "__type": "UnknownOperationException", "message": format!("No route for {method} {p}") }),
+        )),
+    }
+}
+
+fn set_fidelity(app: &App, settings: Option<Value>) -> HttpResponse {
+    match settings.map(|v| app.set_fidelity(&v)) {
+        Some(Ok(now)) => json_response(200, &now.to_json()),
+        Some(Err(e)) => error_response(&ApiError::new("InvalidParameterException", e)),
+        None => error_response(&ApiError::new(
+            "SerializationException",
+            "the fidelity settings are a JSON object of NAME: VALUE",
         )),
     }
 }
@@ -209,6 +231,7 @@ async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse
         Ok(op) => op,
         Err(e) => return Ok(error_response(&e)),
     };
+    let mut lose_response = false;
     if let Some(fault) = app.faults.take(&op) {
         tracing::info!(operation = %op, kind = ?fault.kind, "injecting fault");
         match fault.kind {
@@ -222,9 +245,13 @@ async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse
             FaultKind::Internal => {
                 return Ok(error_response(&ApiError::internal("Internal server error")));
             }
+            FaultKind::Error => {
+                return Ok(error_response(&fault.service_error()));
+            }
             FaultKind::Delay => {
                 tokio::time::sleep(std::time::Duration::from_millis(fault.delay_ms)).await
             }
+            FaultKind::LoseResponse => lose_response = true,
         }
     }
     let Some(body) = read_body(req).await else {
@@ -250,6 +277,10 @@ async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse
     .await
     .unwrap_or_else(|_| Err(ApiError::internal("Internal server error")));
     let millis = started.elapsed().as_millis();
+    if lose_response {
+        tracing::info!(operation = %op, millis, ok = result.is_ok(), "done; response lost by fault");
+        return Err(ResetConnection);
+    }
     Ok(match result {
         Ok(body) => {
             tracing::info!(operation = %op, millis, "ok");

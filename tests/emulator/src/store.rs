@@ -74,6 +74,9 @@ pub struct Pool {
     /// Whether e-mail MFA is offered (EmailMfaConfiguration present).
     #[serde(default)]
     pub email_mfa: bool,
+    /// When MFA was last switched on for the pool (OFF to ON or OPTIONAL).
+    #[serde(default)]
+    pub mfa_enabled_at: f64,
     /// DeviceConfiguration; `None` when the pool does not track devices.
     pub device_configuration: Option<DeviceConfiguration>,
     /// UsernameAttributes (email / phone_number as username).
@@ -162,6 +165,9 @@ pub struct User {
     /// E-mail MFA preferred.
     #[serde(default)]
     pub email_mfa_preferred: bool,
+    /// When an MFA method was last switched on for the user.
+    #[serde(default)]
+    pub mfa_enabled_at: f64,
     /// TOTP MFA enabled.
     pub totp_enabled: bool,
     /// TOTP MFA preferred.
@@ -246,6 +252,10 @@ pub struct Device {
     pub modified: f64,
     /// Last authentication date.
     pub last_authenticated: f64,
+    /// When a sign-in on this device last passed MFA, or it was confirmed (for the fidelity
+    /// switch `mfa-after-mfa-enabled`).
+    #[serde(default)]
+    pub mfa_verified_at: f64,
 }
 
 impl Device {
@@ -300,8 +310,14 @@ pub struct Origin {
     pub username: String,
     /// Device of the sign-in.
     pub device_key: Option<String>,
-    /// Revoked by GlobalSignOut, RevokeToken, ForgetDevice.
+    /// Every token of the sign-in revoked: GlobalSignOut, RevokeToken (and ForgetDevice under
+    /// the fidelity switch `forget-device-revokes-access-token`).
     pub revoked: bool,
+    /// Only its refresh tokens revoked: ForgetDevice of the sign-in's device (the access
+    /// token stays valid until it expires, as the AWS SDK for Android's integration test
+    /// shows).
+    #[serde(default)]
+    pub refresh_revoked: bool,
 }
 
 /// What a pending challenge waits for.
@@ -386,6 +402,10 @@ pub struct Session {
     pub device_key: Option<String>,
     /// Whether MFA was passed or skipped already.
     pub mfa_done: bool,
+    /// Whether an MFA code was answered in this sign-in.
+    pub mfa_answered: bool,
+    /// Whether this sign-in answered NEW_PASSWORD_REQUIRED.
+    pub new_password_set: bool,
     /// Creation, epoch seconds.
     pub created: f64,
 }

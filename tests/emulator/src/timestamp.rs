@@ -88,6 +88,66 @@ pub fn parse(text: &str) -> Option<i64> {
     Some(days * 86_400 + i64::from(h * 3600 + m * 60 + s))
 }
 
+/// Why a TIMESTAMP was refused, as the real service tells the two apart (ministack pull request
+/// 1758's table, measured on a real pool; warrant pull request 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// Not readable as `EEE MMM d HH:mm:ss z yyyy` at all (a space-padded day, a localised
+    /// name, garbage): InvalidParameterException "TIMESTAMP format should be EEE MMM d HH:mm:ss
+    /// z yyyy in english.".
+    Format,
+    /// Readable, but not the string the server signs (a zero-padded day, a weekday that does
+    /// not match the date, an impossible date, another zone name): the signature cannot match,
+    /// NotAuthorizedException "Incorrect username or password.".
+    NotCanonical,
+}
+
+/// Reads a TIMESTAMP as a lenient `EEE MMM d HH:mm:ss z yyyy` parser does (one or two digits
+/// for the day and time fields, any English weekday, the zone `UTC` or `GMT`), then requires it
+/// to be exactly the string the server formats for that instant, which is what it signs. Returns
+/// seconds since the epoch.
+pub fn read(text: &str) -> Result<i64, Rejection> {
+    let parts: Vec<&str> = text.split(' ').collect();
+    let [weekday, month, day, time, zone, year] = parts.as_slice() else {
+        return Err(Rejection::Format);
+    };
+    let number = |s: &str, max_len: usize| -> Result<u32, Rejection> {
+        if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Rejection::Format);
+        }
+        s.parse().map_err(|_| Rejection::Format)
+    };
+    if !WEEKDAYS.contains(weekday) {
+        return Err(Rejection::Format);
+    }
+    let month = MONTHS
+        .iter()
+        .position(|m| m == month)
+        .ok_or(Rejection::Format)? as u32
+        + 1;
+    let day = number(day, 2)?;
+    let hms: Vec<&str> = time.split(':').collect();
+    let [h, m, sec] = hms.as_slice() else {
+        return Err(Rejection::Format);
+    };
+    let (h, m, sec) = (number(h, 2)?, number(m, 2)?, number(sec, 2)?);
+    // Hour 24 and the like are format errors (ministack pull request 1758's measured table).
+    if h > 23 || m > 59 || sec > 59 || !(1..=31).contains(&day) {
+        return Err(Rejection::Format);
+    }
+    if !matches!(*zone, "UTC" | "GMT") {
+        return Err(Rejection::Format);
+    }
+    let year = i64::from(number(year, 4)?);
+    // Lenient arithmetic, as a lenient parser rolls 31 Feb over into March.
+    let days = days_from_civil(year, month, 1) + i64::from(day) - 1;
+    let at = days * 86_400 + i64::from(h * 3600 + m * 60 + sec);
+    if format(at) != text {
+        return Err(Rejection::NotCanonical);
+    }
+    Ok(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +160,38 @@ mod tests {
         assert_eq!(parse("Sun Jan 1 00:00:00 UTC 2022"), None);
         assert_eq!(parse("Sam Jan 1 00:00:00 UTC 2022"), None);
         assert_eq!(parse("Wed Feb 31 00:00:00 UTC 2022"), None);
+    }
+
+    #[test]
+    fn read_tells_format_errors_from_non_canonical_strings() {
+        assert_eq!(read("Sat Jan 1 00:00:00 UTC 2022"), Ok(1_640_995_200));
+        // Space-padded day (C's %e): not readable.
+        assert_eq!(read("Sat Jan  1 00:00:00 UTC 2022"), Err(Rejection::Format));
+        assert_eq!(read("Sam Jan 1 00:00:00 UTC 2022"), Err(Rejection::Format));
+        assert_eq!(read("Sat Janv 1 00:00:00 UTC 2022"), Err(Rejection::Format));
+        assert_eq!(read("2022-01-01T00:00:00Z"), Err(Rejection::Format));
+        assert_eq!(read("Sat Jan 1 24:00:00 UTC 2022"), Err(Rejection::Format));
+        assert_eq!(read(""), Err(Rejection::Format));
+        // Readable, but not what the server signs.
+        assert_eq!(
+            read("Sat Jan 01 00:00:00 UTC 2022"),
+            Err(Rejection::NotCanonical)
+        );
+        assert_eq!(
+            read("Sun Jan 1 00:00:00 UTC 2022"),
+            Err(Rejection::NotCanonical)
+        );
+        assert_eq!(
+            read("Wed Feb 31 00:00:00 UTC 2022"),
+            Err(Rejection::NotCanonical)
+        );
+        assert_eq!(
+            read("Sat Jan 1 00:00:00 GMT 2022"),
+            Err(Rejection::NotCanonical)
+        );
+        assert_eq!(
+            read("Sat Jan 1 0:00:00 UTC 2022"),
+            Err(Rejection::NotCanonical)
+        );
     }
 }

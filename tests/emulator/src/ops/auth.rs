@@ -31,12 +31,20 @@ pub fn check_secret_hash(
     username: &str,
     provided: Option<&str>,
 ) -> ApiResult<()> {
+    // Wordings quoted from real answers: pmill/aws-cognito pull request 23 (a hash sent to a
+    // client without a secret); amplify-android issue 2504 (a missing hash).
     let Some(secret) = &client.secret else {
+        if provided.is_some() {
+            return Err(ApiError::invalid_parameter(format!(
+                "App client {} is not configured for secret but secret hash was received",
+                client.id
+            )));
+        }
         return Ok(());
     };
     let Some(provided) = provided else {
         return Err(ApiError::not_authorized(format!(
-            "Client {} is configured for secret but secret was not received",
+            "Client {} is configured with secret but SECRET_HASH was not received",
             client.id
         )));
     };
@@ -75,6 +83,8 @@ struct Flow {
     typed_username: String,
     device_key: Option<String>,
     mfa_done: bool,
+    mfa_answered: bool,
+    new_password_set: bool,
 }
 
 impl Flow {
@@ -86,6 +96,8 @@ impl Flow {
             typed_username: s.typed_username.clone(),
             device_key: s.device_key.clone(),
             mfa_done: s.mfa_done,
+            mfa_answered: s.mfa_answered,
+            new_password_set: s.new_password_set,
         }
     }
 }
@@ -114,6 +126,8 @@ fn open_session(app: &App, store: &mut Store, flow: &Flow, stage: Stage) -> Stri
             stage,
             device_key: flow.device_key.clone(),
             mfa_done: flow.mfa_done,
+            mfa_answered: flow.mfa_answered,
+            new_password_set: flow.new_password_set,
             created: now(),
         },
     );
@@ -180,13 +194,18 @@ fn decode_b64(text: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
-/// Checks TIMESTAMP: the exact format (else InvalidParameterException) and within the
-/// tolerance of the server clock (else NotAuthorizedException).
+/// Checks TIMESTAMP (ministack pull request 1758, measured on a real pool): unreadable is
+/// InvalidParameterException with Cognito's wording; readable but not the server's own string
+/// (zero-padded day, wrong weekday), or too far from the server clock (fidelity switch
+/// `timestamp-tolerance`), is "Incorrect username or password.".
 fn check_timestamp(app: &App, text: &str) -> ApiResult<()> {
-    let at = timestamp::parse(text).ok_or_else(|| {
-        ApiError::invalid_parameter(format!("TIMESTAMP format is invalid: {text}"))
+    let at = timestamp::read(text).map_err(|rejection| match rejection {
+        timestamp::Rejection::Format => ApiError::invalid_parameter(
+            "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.",
+        ),
+        timestamp::Rejection::NotCanonical => ApiError::incorrect_password(),
     })?;
-    if (at as f64 - now()).abs() > app.config.timestamp_tolerance.as_secs_f64() {
+    if (at as f64 - now()).abs() > app.fidelity().timestamp_tolerance_seconds as f64 {
         return Err(ApiError::incorrect_password());
     }
     Ok(())
@@ -271,6 +290,8 @@ fn user_srp_auth(
             typed_username: typed.to_owned(),
             device_key: params.get("DEVICE_KEY").cloned(),
             mfa_done: false,
+            mfa_answered: false,
+            new_password_set: false,
         };
         (flow, user.salt_hex.clone(), user.verifier_hex.clone())
     };
@@ -280,7 +301,7 @@ fn user_srp_auth(
     let public_b = srp::to_hex(&ephemeral.public_b);
     let secret_block = random_b64(256);
     let mut store = app.store();
-    let session = open_session(
+    open_session(
         app,
         &mut store,
         &flow,
@@ -290,9 +311,10 @@ fn user_srp_auth(
             secret_block: secret_block.clone(),
         },
     );
+    // No Session with PASSWORD_VERIFIER: real answers carry none (ministack pull request 1758,
+    // measured; the response quoted in floci issue 1305). The SECRET_BLOCK names the state.
     Ok(json!({
         "ChallengeName": "PASSWORD_VERIFIER",
-        "Session": session,
         "ChallengeParameters": {
             "SALT": salt_hex,
             "SRP_B": public_b,
@@ -334,6 +356,8 @@ fn user_password_auth(
             typed_username: typed.to_owned(),
             device_key: params.get("DEVICE_KEY").cloned(),
             mfa_done: false,
+            mfa_answered: false,
+            new_password_set: false,
         };
         (flow, user.clone(), pool.srp_pool_name().to_owned())
     };
@@ -360,7 +384,8 @@ pub fn respond_to_auth_challenge(app: &App, req: Req<'_>) -> ApiResult<Value> {
         | "SELECT_MFA_TYPE"
         | "MFA_SETUP"
         | "NEW_PASSWORD_REQUIRED" => {
-            let session_id = session_id.ok_or_else(|| ApiError::missing("session"))?;
+            // amazon-cognito-identity-js issue 627 quotes this answer.
+            let session_id = session_id.ok_or_else(|| ApiError::missing_parameter("Session"))?;
             session_step(app, client_id, challenge, session_id, &responses)
         }
         other => Err(ApiError::invalid_parameter(format!(
@@ -472,6 +497,14 @@ fn verifier_step(
     let mut store = app.store();
     if device {
         flow.device_key = answered_device_key.map(str::to_owned);
+        if flow.mfa_answered
+            && let Some(d) = store
+                .pool_mut(&flow.pool_id)?
+                .devices
+                .get_mut(answered_device_key.unwrap_or_default())
+        {
+            d.mfa_verified_at = now();
+        }
         return issue_for_sign_in(
             app,
             &mut store,
@@ -529,8 +562,9 @@ fn device_srp_auth(
             .get(device_key)
             .filter(|d| d.confirmed)
             .ok_or_else(ApiError::device_not_found)?;
+        // Another user's device: "Device does not exist." (amplify-js pull request 12182).
         if device.username != session.username {
-            return Err(ApiError::not_authorized("Invalid device key given."));
+            return Err(ApiError::device_not_found());
         }
         (Flow::from_session(&session), device.clone())
     };
@@ -603,6 +637,7 @@ fn session_step(
                 return retry(&mut store, ApiError::code_mismatch());
             }
             flow.mfa_done = true;
+            flow.mfa_answered = true;
         }
         Stage::EmailOtp { code } => {
             let given = param(responses, "EMAIL_OTP_CODE")?;
@@ -610,6 +645,7 @@ fn session_step(
                 return retry(&mut store, ApiError::code_mismatch());
             }
             flow.mfa_done = true;
+            flow.mfa_answered = true;
         }
         Stage::SoftwareTokenMfa => {
             let given = param(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
@@ -623,6 +659,7 @@ fn session_step(
                 return retry(&mut store, ApiError::code_mismatch());
             }
             flow.mfa_done = true;
+            flow.mfa_answered = true;
         }
         Stage::SelectMfaType => {
             let answer = param(responses, "ANSWER")?;
@@ -654,6 +691,7 @@ fn session_step(
                 );
             }
             flow.mfa_done = true;
+            flow.mfa_answered = true;
         }
         Stage::NewPasswordRequired => {
             let password = param(responses, "NEW_PASSWORD")?;
@@ -668,6 +706,7 @@ fn session_step(
                 .ok_or_else(ApiError::user_not_found)?;
             set_password(&pool_name, user, password);
             user.status = "CONFIRMED".into();
+            flow.new_password_set = true;
             for (name, value) in responses {
                 if let Some(attribute) = name.strip_prefix("userAttributes.") {
                     user.attributes.insert(attribute.to_owned(), value.clone());
@@ -790,6 +829,25 @@ fn mfa_stage(pool: &Pool, user: &User) -> Option<Stage> {
     }
 }
 
+/// Whether a remembered device still owes MFA in this sign-in, under the behaviours no public
+/// source settles (the fidelity switches): an e-mail code (the API reference says a
+/// remembered device replaces "SMS and TOTP factors"), the sign-in that set a new password,
+/// and the first sign-in after MFA was switched on.
+fn mfa_owed_despite_device(
+    app: &App,
+    pool: &Pool,
+    user: &User,
+    device: &crate::store::Device,
+    flow: &Flow,
+) -> bool {
+    let fidelity = app.fidelity();
+    let email = matches!(mfa_stage(pool, user), Some(Stage::EmailOtp { .. }));
+    (email && !fidelity.remembered_device_skips_email_otp)
+        || (flow.new_password_set && fidelity.mfa_after_new_password)
+        || (fidelity.mfa_after_mfa_enabled
+            && pool.mfa_enabled_at.max(user.mfa_enabled_at) > device.mfa_verified_at)
+}
+
 /// What comes after the password: see the module docs.
 fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Value> {
     let pool = store.pool(&flow.pool_id)?;
@@ -817,10 +875,13 @@ fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Valu
             .get(key)
             .filter(|d| d.confirmed)
             .ok_or_else(ApiError::device_not_found)?;
+        // Another user's device: "Device does not exist." (amplify-js pull request 12182).
         if device.username != flow.username {
-            return Err(ApiError::not_authorized("Invalid device key given."));
+            return Err(ApiError::device_not_found());
         }
-        remembered = device.remembered && config.challenge_required_on_new_device;
+        remembered = device.remembered
+            && config.challenge_required_on_new_device
+            && !mfa_owed_despite_device(app, pool, user, device, &flow);
     } else if pool.device_configuration.is_none() {
         // A pool that does not track devices ignores DEVICE_KEY.
         flow.device_key = None;

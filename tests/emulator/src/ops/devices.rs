@@ -58,11 +58,15 @@ pub fn confirm_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
         .ok_or_else(|| {
             ApiError::invalid_parameter("Device tracking is not enabled for this user pool.")
         })?;
-    let device = owned_device(&mut store, &pool_id, &username, key)?;
+    // An unknown key, or another user's: InvalidParameterException "Invalid device key given."
+    // (boto3 issue 4059, aws-aspnet-cognito-identity-provider issue 206 quote ConfirmDevice).
+    let device = owned_device(&mut store, &pool_id, &username, key)
+        .map_err(|_| ApiError::invalid_parameter("Invalid device key given."))?;
     device.salt_hex = salt.map(|s| srp::to_hex(&s)).unwrap_or_default();
     device.verifier_hex = verifier.map(|v| srp::to_hex(&v)).unwrap_or_default();
     device.confirmed = true;
     device.remembered = !prompt;
+    device.mfa_verified_at = now();
     if let Some(name) = req.opt_str("DeviceName") {
         device.name = Some(name.to_owned());
     }
@@ -112,7 +116,10 @@ fn list(store: &Store, pool_id: &str, username: &str, req: Req<'_>) -> ApiResult
         .pool(pool_id)?
         .devices
         .values()
-        .filter(|d| d.username == username && d.confirmed)
+        // Remembered devices only: a confirmed device the user chose not to remember is not
+        // listed (AWSMobileClientTest.testRememberDevice against a real pool: 0 devices after
+        // the sign-in, 1 after UpdateDeviceStatus remembered, 0 after ForgetDevice).
+        .filter(|d| d.username == username && d.confirmed && d.remembered)
         .filter(|d| start.is_none_or(|s| d.key.as_str() >= s))
         .collect();
     let page: Vec<Value> = devices
@@ -139,17 +146,35 @@ pub fn get_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let key = req.str("DeviceKey")?;
     let mut store = app.store();
     let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
+    // Remembered devices only, as ListDevices: GetDevice on a not_remembered device is
+    // ResourceNotFoundException (AWSMobileClientTest.testRememberDevice, against a real pool;
+    // AdminGetDevice still returns it).
     let device = owned_device(&mut store, &pool_id, &username, key)?;
+    if !(device.confirmed && device.remembered) {
+        return Err(ApiError::device_not_found());
+    }
     Ok(json!({ "Device": device.to_json() }))
 }
 
-/// Removes a device and revokes the sign-ins bound to it (PROTOCOL.md section 4).
-fn forget(store: &mut Store, pool_id: &str, username: &str, key: &str) -> ApiResult<Value> {
+/// Removes a device. The refresh tokens of sign-ins bound to it stop working (AWS's device
+/// tracking blog, quoted in amplify-js issue 2962); their access tokens stay valid until they
+/// expire (the AWS SDK for Android's `AWSMobileClientTest.testForgetDevice`, against a real
+/// pool, lists devices and calls UpdateDeviceStatus with the same session right after),
+/// unless the fidelity switch `forget-device-revokes-access-token` is on.
+fn forget(
+    app: &App,
+    store: &mut Store,
+    pool_id: &str,
+    username: &str,
+    key: &str,
+) -> ApiResult<Value> {
     owned_device(store, pool_id, username, key)?;
     store.pool_mut(pool_id)?.devices.remove(key);
+    let revoke_access = app.fidelity().forget_device_revokes_access_token;
     for origin in store.origins.values_mut() {
         if origin.pool_id == pool_id && origin.device_key.as_deref() == Some(key) {
-            origin.revoked = true;
+            origin.refresh_revoked = true;
+            origin.revoked |= revoke_access;
         }
     }
     Ok(json!({}))
@@ -160,7 +185,7 @@ pub fn forget_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let key = req.str("DeviceKey")?;
     let mut store = app.store();
     let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
-    forget(&mut store, &pool_id, &username, key)
+    forget(app, &mut store, &pool_id, &username, key)
 }
 
 fn admin_user(store: &Store, req: Req<'_>) -> ApiResult<(String, String)> {
@@ -191,7 +216,7 @@ pub fn admin_forget_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let key = req.str("DeviceKey")?;
     let mut store = app.store();
     let (pool_id, username) = admin_user(&store, req)?;
-    forget(&mut store, &pool_id, &username, key)
+    forget(app, &mut store, &pool_id, &username, key)
 }
 
 /// AdminUpdateDeviceStatus.

@@ -85,6 +85,15 @@ pub fn verify_software_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
 /// both flags: an absent `Enabled` or `PreferredMfa` means false (the AWS SDKs leave false
 /// booleans out of the request).
 fn apply_preferences(user: &mut User, req: Req<'_>) -> ApiResult<()> {
+    let before = user.mfa_settings().len();
+    apply_settings(user, req)?;
+    if user.mfa_settings().len() > before {
+        user.mfa_enabled_at = now();
+    }
+    Ok(())
+}
+
+fn apply_settings(user: &mut User, req: Req<'_>) -> ApiResult<()> {
     let sms = req.obj("SMSMfaSettings");
     let totp = req.obj("SoftwareTokenMfaSettings");
     if let Some(totp) = totp

@@ -86,6 +86,7 @@ pub fn create_user_pool(app: &App, req: Req<'_>) -> ApiResult<Value> {
         sms_mfa: mfa != "OFF",
         software_token_mfa,
         email_mfa: false,
+        mfa_enabled_at: 0.0,
         device_configuration,
         username_attributes,
         alias_attributes,
@@ -109,6 +110,9 @@ pub fn update_user_pool(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let pool = store.pool_mut(req.str("UserPoolId")?)?;
     if let Some(mfa) = req.opt_str("MfaConfiguration") {
         validate_mfa(mfa)?;
+        if pool.mfa_configuration == "OFF" && mfa != "OFF" {
+            pool.mfa_enabled_at = now();
+        }
         pool.mfa_configuration = mfa.to_owned();
     }
     pool.device_configuration = req
@@ -180,6 +184,9 @@ pub fn set_user_pool_mfa_config(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let pool = store.pool_mut(req.str("UserPoolId")?)?;
     if let Some(mfa) = req.opt_str("MfaConfiguration") {
         validate_mfa(mfa)?;
+        if pool.mfa_configuration == "OFF" && mfa != "OFF" {
+            pool.mfa_enabled_at = now();
+        }
         pool.mfa_configuration = mfa.to_owned();
     }
     if let Some(sms) = req.0.get("SmsMfaConfiguration") {

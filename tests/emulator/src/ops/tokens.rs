@@ -48,6 +48,7 @@ pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiR
                 created,
                 modified: created,
                 last_authenticated: created,
+                mfa_verified_at: 0.0,
             },
         );
         new_device = Some(json!({ "DeviceKey": key, "DeviceGroupKey": group_key }));
@@ -64,6 +65,7 @@ pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiR
             username: grant.username.to_owned(),
             device_key: device_key.clone(),
             revoked: false,
+            refresh_revoked: false,
         },
     );
     let mut result = mint(
@@ -240,16 +242,22 @@ pub fn refresh(
     if record.client_id != client.id || record.expires < now() {
         return Err(ApiError::invalid_refresh_token());
     }
+    // A token rotated away, after the grace period: RefreshTokenReuseException (API reference:
+    // "a refresh token that has been invalidated by refresh-token rotation"; the message is
+    // not public).
     if let Some(rotated_at) = record.rotated_at
         && now() > rotated_at + client.rotation_grace_seconds as f64
     {
-        return Err(ApiError::invalid_refresh_token());
+        return Err(ApiError::new(
+            "RefreshTokenReuseException",
+            "Refresh token has been invalidated by rotation",
+        ));
     }
     let origin = store
         .origins
         .get(&record.origin_jti)
         .ok_or_else(ApiError::invalid_refresh_token)?;
-    if origin.revoked {
+    if origin.revoked || origin.refresh_revoked {
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
     }
     let pool = store.pool(&record.pool_id)?;

@@ -135,6 +135,7 @@ fn new_user(pool: &Pool, typed: &str, attributes: Vec<(String, String)>) -> ApiR
         sms_mfa_preferred: false,
         email_mfa_enabled: false,
         email_mfa_preferred: false,
+        mfa_enabled_at: 0.0,
         totp_enabled: false,
         totp_preferred: false,
         totp_secret: None,

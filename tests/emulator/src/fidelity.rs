@@ -1,0 +1,216 @@
+//! Behaviours of the real service that no public source settles, as named switches.
+//!
+//! Every other behaviour of the emulator carries a source (the table in the README). Where the
+//! public record leaves a behaviour open, guessing one way would let an SDK that depends on the
+//! guess pass its tests and fail in the field; so each open behaviour is a switch, and SDK tests
+//! run under every value ([`Fidelity::matrix`]).
+//!
+//! Set them with `--fidelity NAME=VALUE` (repeatable) on the command line, with
+//! [`EmulatorConfig::fidelity`](crate::EmulatorConfig) in Rust, or at run time with
+//! `POST /_emulator/fidelity {"NAME": "VALUE", ...}` (also accepted by `POST /_emulator/faults`
+//! as `{"fidelity": {...}}`); `GET /_emulator/fidelity` shows the values in force.
+
+use serde::Serialize;
+
+/// The open behaviours. [`Default`] is the value the public evidence leans to, or the one AWS's
+/// own documentation implies; the other value is what some users report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Fidelity {
+    /// `remembered-device-skips-email-otp`: whether a remembered device also replaces EMAIL_OTP
+    /// MFA (as it replaces SMS and TOTP). The API reference names only "SMS and TOTP factors";
+    /// amplify-js issue 14349 reports e-mail codes asked on remembered devices. Default `false`.
+    pub remembered_device_skips_email_otp: bool,
+    /// `mfa-after-new-password`: whether the sign-in that answers NEW_PASSWORD_REQUIRED asks MFA
+    /// once more although the device is remembered (reported by users of other clients,
+    /// amplify-js issues 932 and 4174). Default `false`.
+    pub mfa_after_new_password: bool,
+    /// `mfa-after-mfa-enabled`: whether the first sign-in after MFA was switched on (for the
+    /// pool or the user) asks MFA once on a device remembered before (amplify-js issue 8977).
+    /// Default `false`.
+    pub mfa_after_mfa_enabled: bool,
+    /// `forget-device-revokes-access-token`: whether ForgetDevice also revokes the access
+    /// tokens of sign-ins on that device. The AWS SDK for Android's integration test (run
+    /// against a real pool) keeps using the access token after forgetting its device, so the
+    /// default is `false`; it rests on one test, hence the switch.
+    pub forget_device_revokes_access_token: bool,
+    /// `timestamp-tolerance`: how many seconds TIMESTAMP may be from the server clock before
+    /// the signature is refused ("Incorrect username or password."). Not documented. Default
+    /// 300.
+    pub timestamp_tolerance_seconds: u64,
+}
+
+impl Default for Fidelity {
+    fn default() -> Self {
+        Self {
+            remembered_device_skips_email_otp: false,
+            mfa_after_new_password: false,
+            mfa_after_mfa_enabled: false,
+            forget_device_revokes_access_token: false,
+            timestamp_tolerance_seconds: 300,
+        }
+    }
+}
+
+/// The switch names, in the order of [`Fidelity`]'s fields.
+pub const NAMES: [&str; 5] = [
+    "remembered-device-skips-email-otp",
+    "mfa-after-new-password",
+    "mfa-after-mfa-enabled",
+    "forget-device-revokes-access-token",
+    "timestamp-tolerance",
+];
+
+/// The tolerances [`Fidelity::matrix`] uses: the default and a tight one.
+pub const TOLERANCES: [u64; 2] = [300, 30];
+
+fn boolean(name: &str, value: &str) -> Result<bool, String> {
+    match value {
+        "true" | "yes" | "on" => Ok(true),
+        "false" | "no" | "off" => Ok(false),
+        other => Err(format!("{name} takes true or false, not {other:?}")),
+    }
+}
+
+impl Fidelity {
+    /// Sets one switch by name; an unknown name or value is an error naming the choices.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        match name {
+            "remembered-device-skips-email-otp" => {
+                self.remembered_device_skips_email_otp = boolean(name, value)?
+            }
+            "mfa-after-new-password" => self.mfa_after_new_password = boolean(name, value)?,
+            "mfa-after-mfa-enabled" => self.mfa_after_mfa_enabled = boolean(name, value)?,
+            "forget-device-revokes-access-token" => {
+                self.forget_device_revokes_access_token = boolean(name, value)?
+            }
+            "timestamp-tolerance" => {
+                self.timestamp_tolerance_seconds = value
+                    .parse()
+                    .map_err(|_| format!("{name} takes a number of seconds, not {value:?}"))?
+            }
+            other => {
+                return Err(format!(
+                    "unknown fidelity switch {other:?}; known: {}",
+                    NAMES.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses `NAME=VALUE` (the command-line form) and applies it.
+    pub fn apply(&mut self, assignment: &str) -> Result<(), String> {
+        let (name, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| format!("--fidelity takes NAME=VALUE, not {assignment:?}"))?;
+        self.set(name.trim(), value.trim())
+    }
+
+    /// Applies a JSON object `{"NAME": "VALUE" | true | 300, ...}`.
+    pub fn apply_json(&mut self, object: &serde_json::Value) -> Result<(), String> {
+        let map = object
+            .as_object()
+            .ok_or("the fidelity settings are a JSON object of NAME: VALUE")?;
+        for (name, value) in map {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::Number(n) => n.to_string(),
+                other => return Err(format!("{name}: unsupported value {other}")),
+            };
+            self.set(name, &text)?;
+        }
+        Ok(())
+    }
+
+    /// The values by switch name, as `GET /_emulator/fidelity` shows them.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            NAMES[0]: self.remembered_device_skips_email_otp,
+            NAMES[1]: self.mfa_after_new_password,
+            NAMES[2]: self.mfa_after_mfa_enabled,
+            NAMES[3]: self.forget_device_revokes_access_token,
+            NAMES[4]: self.timestamp_tolerance_seconds,
+        })
+    }
+
+    /// Every combination of the boolean switches (16), each tolerance in [`TOLERANCES`] taken by
+    /// half of them: every value of every switch, and every combination of the ones that change
+    /// what a sign-in asks.
+    pub fn matrix() -> Vec<Fidelity> {
+        (0u32..16)
+            .map(|bits| Fidelity {
+                remembered_device_skips_email_otp: bits & 1 != 0,
+                mfa_after_new_password: bits & 2 != 0,
+                mfa_after_mfa_enabled: bits & 4 != 0,
+                forget_device_revokes_access_token: bits & 8 != 0,
+                timestamp_tolerance_seconds: TOLERANCES[(bits.count_ones() % 2) as usize],
+            })
+            .collect()
+    }
+
+    /// Every switch at the value that is not its default: with [`Fidelity::default`], two runs
+    /// that give every switch each of its values (for the slow tests, such as fault matrices).
+    pub fn flipped() -> Fidelity {
+        Fidelity {
+            remembered_device_skips_email_otp: true,
+            mfa_after_new_password: true,
+            mfa_after_mfa_enabled: true,
+            forget_device_revokes_access_token: true,
+            timestamp_tolerance_seconds: TOLERANCES[1],
+        }
+    }
+
+    /// `NAME=VALUE` pairs that differ from the default, for test names and logs.
+    pub fn label(&self) -> String {
+        let default = Fidelity::default().to_json();
+        let me = self.to_json();
+        let changed: Vec<String> = NAMES
+            .iter()
+            .filter(|n| me[**n] != default[**n])
+            .map(|n| format!("{n}={}", me[*n]))
+            .collect();
+        if changed.is_empty() {
+            "defaults".to_owned()
+        } else {
+            changed.join(",")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_switch_parses_and_round_trips() {
+        let mut f = Fidelity::default();
+        for name in NAMES {
+            let value = if name == "timestamp-tolerance" {
+                "30"
+            } else {
+                "true"
+            };
+            f.apply(&format!("{name}={value}")).unwrap();
+        }
+        assert_eq!(f, Fidelity::flipped());
+        let mut g = Fidelity::default();
+        g.apply_json(&f.to_json()).unwrap();
+        assert_eq!(g, f);
+        assert!(f.set("nonsense", "1").unwrap_err().contains("known:"));
+        assert!(f.apply("mfa-after-new-password=maybe").is_err());
+        assert!(f.apply("no-equals-sign").is_err());
+    }
+
+    #[test]
+    fn the_matrix_gives_every_value_of_every_switch() {
+        let m = Fidelity::matrix();
+        assert_eq!(m.len(), 16);
+        for t in TOLERANCES {
+            assert!(m.iter().any(|f| f.timestamp_tolerance_seconds == t));
+        }
+        let distinct: std::collections::HashSet<String> = m.iter().map(|f| f.label()).collect();
+        assert_eq!(distinct.len(), 16);
+        assert_eq!(Fidelity::default().label(), "defaults");
+    }
+}
