@@ -315,7 +315,8 @@ impl Client {
                 record,
                 account_user,
             } => (Some(record.device_key), account_user),
-            _ => (None, username.to_owned()),
+            // A device confirmed in this process whose secret could not be stored.
+            _ => (inner.pending.unstored(username), username.to_owned()),
         };
         let newer = with_retry(Retry::Transient, &trips, || {
             let mut call = inner

@@ -63,10 +63,23 @@ async fn first_sign_in(pool: &Pool, client: &Client, user: &str, call: Call, kin
     .await;
     pool.clear_faults().await;
     match outcome {
-        Ok(done) => match &done.device.warning {
-            None => format!("signed in, device remembered={}", done.device.remembered),
-            Some(_) => "signed in, device not remembered (warning)".to_owned(),
-        },
+        Ok(done) => {
+            let seen = match &done.device.warning {
+                None => format!("signed in, device remembered={}", done.device.remembered),
+                Some(_) if done.device.pending_confirmation => {
+                    "signed in, device pending (warning)".to_owned()
+                }
+                Some(_) => "signed in, device not remembered (warning)".to_owned(),
+            };
+            // What the app can still do: the session must stay refreshable.
+            let refresh = client
+                .refresh(user, done.tokens.refresh_token.as_deref().unwrap())
+                .await;
+            match refresh {
+                Ok(_) => format!("{seen}, refresh ok"),
+                Err(e) => format!("{seen}, refresh {}", variant(&e)),
+            }
+        }
         Err(e) => format!("error: {}", variant(&e)),
     }
 }
@@ -153,11 +166,11 @@ async fn fault_matrix_of_the_first_sign_in() {
         }
     }
     println!(
-        "\n{:<22} {:<9} {:<46} then",
+        "\n{:<22} {:<9} {:<58} then",
         "call", "fault", "first sign-in"
     );
     for (call, kind, first, second) in &rows {
-        println!("{call:<22} {kind:<9} {first:<46} {second}");
+        println!("{call:<22} {kind:<9} {first:<58} {second}");
     }
     // Retried faults must not reach the user.
     for (call, kind, first, _) in &rows {
@@ -173,11 +186,19 @@ async fn fault_matrix_of_the_first_sign_in() {
             );
         }
     }
-    // ConfirmDevice failing for good: signed in, the device not remembered, nothing orphaned.
+    // Every session that signed in can still be refreshed.
+    for (call, kind, first, _) in &rows {
+        if first.starts_with("signed in") {
+            assert!(first.ends_with("refresh ok"), "{call} {kind}: {first}");
+        }
+    }
+    // ConfirmDevice failing for good: signed in, the device pending (never forgotten: the
+    // session stays refreshable); the refresh finishes the confirmation, so the next sign-in
+    // skips MFA.
     for (call, _, first, second) in &rows {
         if call == "ConfirmDeviceAlways" {
-            assert!(first.contains("warning"), "{first}");
-            assert_eq!(second, "MFA asked once");
+            assert!(first.contains("device pending (warning)"), "{first}");
+            assert_eq!(second, "MFA skipped");
         }
     }
 }

@@ -289,10 +289,11 @@ async fn garbage_without_a_device_key_is_replaced() {
 }
 
 /// The record write after ConfirmDevice fails (failed or unavailable store): the sign-in
-/// succeeds with a warning, the confirmed device is forgotten on the server, and the next
-/// sign-in cleans up the pending record and makes a fresh device.
+/// succeeds with a warning and the device pending. It is never forgotten (that would make the
+/// session's refresh token unusable): the next refresh sends ConfirmDevice again, writes the
+/// record, and the device then skips MFA.
 #[tokio::test]
-async fn a_failed_write_after_confirm_device_forgets_the_device() {
+async fn a_failed_write_after_confirm_device_keeps_the_device_pending() {
     let pool = Pool::start(PoolSetup::default()).await;
     for (i, error) in [
         StoreError::Failed("disk full".into()),
@@ -310,35 +311,37 @@ async fn a_failed_write_after_confirm_device_forgets_the_device() {
         let done = sign_in_with_sms(&pool, &client, &name).await;
         let warning = done.device.warning.clone().expect("a warning");
         assert!(warning.contains("could not be updated"), "{warning}");
-        assert!(!done.device.remembered, "{:?}", done.device);
-        assert!(
-            pool.server_devices(&internal).await.is_empty(),
-            "{error:?}: the confirmed device was forgotten, no orphan"
-        );
+        assert!(done.device.pending_confirmation, "{:?}", done.device);
+        let key = done.device.device_key.clone().unwrap();
         let account = record_account(&pool, &internal);
         let pending = stored_record(&store.inner, &account).expect("the pending record");
         assert_eq!(pending.state, DeviceState::Pending);
-
-        // Next sign-in: MFA (the pending record is not used), clean-up, a fresh device.
-        let next = sign_in_with_sms(&pool, &client, &name).await;
-        let fresh = next.device.device_key.clone().unwrap();
-        assert_ne!(fresh, pending.device_key);
-        assert_eq!(next.device.warning, None);
+        assert_eq!(pending.device_key, key);
         assert_eq!(
             pool.server_devices(&internal).await,
-            vec![(fresh.clone(), Some("remembered".to_owned()))]
+            vec![(key.clone(), Some("remembered".to_owned()))],
+            "{error:?}: the device of the live session is kept"
         );
+
+        // The session is refreshable, and the refresh finishes the record.
+        client
+            .refresh(&name, done.tokens.refresh_token.as_deref().unwrap())
+            .await
+            .expect("refresh");
         let record = stored_record(&store.inner, &account).unwrap();
         assert_eq!(
             (record.device_key.as_str(), record.state),
-            (fresh.as_str(), DeviceState::Confirmed)
+            (key.as_str(), DeviceState::Confirmed)
         );
-        assert!(sign_in_without_mfa(&client, &name).await.device.skipped_mfa);
+        let next = sign_in_without_mfa(&client, &name).await;
+        assert!(next.device.skipped_mfa);
+        assert_eq!(next.device.device_key.as_deref(), Some(key.as_str()));
     }
 }
 
-/// The pending-record write before ConfirmDevice fails: the device is not confirmed at all
-/// (a secret the app could not keep would be useless), the sign-in still succeeds.
+/// The pending-record write before ConfirmDevice fails: the device cannot be remembered (a
+/// secret the app could not keep is useless), the sign-in still succeeds, and the device is
+/// confirmed but not remembered, so the session's refresh token keeps working.
 #[tokio::test]
 async fn a_failed_write_before_confirm_device_confirms_nothing() {
     let pool = Pool::start(PoolSetup::default()).await;
@@ -363,6 +366,10 @@ async fn a_failed_write_before_confirm_device_confirms_nothing() {
             .all(|(_, status)| status.as_deref() != Some("remembered")),
         "nothing remembered"
     );
+    client
+        .refresh("pia", done.tokens.refresh_token.as_deref().unwrap())
+        .await
+        .expect("the session stays refreshable");
     // Next time it works.
     let next = sign_in_with_sms(&pool, &client, "pia").await;
     assert!(next.device.newly_confirmed && next.device.remembered);

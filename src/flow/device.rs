@@ -233,6 +233,12 @@ pub(crate) async fn confirm_new_device(
     .await
     .map_err(Error::from);
     if let Err(e) = stored {
+        if confirmed.is_ok() {
+            // Refresh must send this key: keep it in memory (it is not a secret).
+            let mut names = vec![username];
+            names.extend(record.aliases.iter().map(String::as_str));
+            inner.pending.remember_unstored(&names, device_key);
+        }
         return NewDevice::Failed {
             device_key: None,
             pending: false,

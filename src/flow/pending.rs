@@ -27,11 +27,29 @@ use crate::tokens::Tokens;
 use crate::transport::RoundTrips;
 
 /// Access tokens of sessions whose device is still pending, by DeviceKey. In memory only;
-/// wiped when dropped.
+/// wiped when dropped. Also the DeviceKeys of devices whose secret could not be stored at all,
+/// by user name: their sessions' refresh tokens are bound to them.
 #[derive(Default)]
-pub(crate) struct PendingTokens(Mutex<HashMap<String, (Zeroizing<String>, SystemTime)>>);
+pub(crate) struct PendingTokens(
+    Mutex<HashMap<String, (Zeroizing<String>, SystemTime)>>,
+    Mutex<HashMap<String, String>>,
+);
 
 impl PendingTokens {
+    /// Keeps the key of a device confirmed without a stored secret, under each name.
+    pub(crate) fn remember_unstored(&self, names: &[&str], device_key: &str) {
+        let mut map = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        for name in names {
+            map.insert((*name).to_owned(), device_key.to_owned());
+        }
+    }
+
+    /// The key of a device confirmed without a stored secret, for refresh.
+    pub(crate) fn unstored(&self, name: &str) -> Option<String> {
+        let map = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(name).cloned()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Zeroizing<String>, SystemTime)>> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -653,6 +653,13 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
+     * Finishes the confirmation of this device when a sign-in reported
+     * `pendingConfirmation`, with that session's tokens. Returns the device as stored
+     * afterwards, or null / nil when none is stored (or the server no longer knows it).
+     */
+    func confirmPendingDevice(username: String, tokens: Tokens) async throws  -> LocalDevice?
+    
+    /**
      * This device as stored locally for `username`, or null / nil when there is none.
      */
     func currentDevice(username: String) async throws  -> LocalDevice?
@@ -769,6 +776,27 @@ public convenience init(config: ClientConfig)throws  {
 
     
 
+    
+    /**
+     * Finishes the confirmation of this device when a sign-in reported
+     * `pendingConfirmation`, with that session's tokens. Returns the device as stored
+     * afterwards, or null / nil when none is stored (or the server no longer knows it).
+     */
+open func confirmPendingDevice(username: String, tokens: Tokens)async throws  -> LocalDevice?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_cognito_device_auth_fn_method_client_confirm_pending_device(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(username),FfiConverterTypeTokens_lower(tokens)
+                )
+            },
+            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeLocalDevice.lift,
+            errorHandler: FfiConverterTypeCognitoError_lift
+        )
+}
     
     /**
      * This device as stored locally for `username`, or null / nil when there is none.
@@ -2414,7 +2442,8 @@ public func FfiConverterTypeDevice_lower(_ value: Device) -> RustBuffer {
 
 
 /**
- * What happened with this device during the sign-in.
+ * What happened with this device during the sign-in: what the server holds, never what the
+ * client hoped for.
  */
 public struct DeviceOutcome: Equatable, Hashable {
     /**
@@ -2426,16 +2455,25 @@ public struct DeviceOutcome: Equatable, Hashable {
      */
     public let newlyConfirmed: Bool
     /**
-     * The device is remembered: the next sign-in skips MFA.
+     * The server holds the device as remembered: sign-ins with it skip SMS and TOTP MFA.
      */
     public let remembered: Bool
     /**
-     * This sign-in proved a remembered device and skipped MFA.
+     * The device proved itself in this sign-in (DEVICE_SRP_AUTH).
+     */
+    public let proved: Bool
+    /**
+     * No MFA step happened in this sign-in because the device proved itself.
      */
     public let skippedMfa: Bool
     /**
+     * ConfirmDevice is not yet known to have succeeded: the next `refresh` or sign-in of this
+     * client finishes it, or `confirmPendingDevice` with this session's tokens.
+     */
+    public let pendingConfirmation: Bool
+    /**
      * Why the device could not be remembered, when something failed on the way (the sign-in
-     * itself succeeded; the next one asks for MFA and tries again).
+     * itself succeeded).
      */
     public let warning: String?
 
@@ -2449,19 +2487,28 @@ public struct DeviceOutcome: Equatable, Hashable {
          * A new device was confirmed during this sign-in.
          */newlyConfirmed: Bool, 
         /**
-         * The device is remembered: the next sign-in skips MFA.
+         * The server holds the device as remembered: sign-ins with it skip SMS and TOTP MFA.
          */remembered: Bool, 
         /**
-         * This sign-in proved a remembered device and skipped MFA.
+         * The device proved itself in this sign-in (DEVICE_SRP_AUTH).
+         */proved: Bool, 
+        /**
+         * No MFA step happened in this sign-in because the device proved itself.
          */skippedMfa: Bool, 
         /**
+         * ConfirmDevice is not yet known to have succeeded: the next `refresh` or sign-in of this
+         * client finishes it, or `confirmPendingDevice` with this session's tokens.
+         */pendingConfirmation: Bool, 
+        /**
          * Why the device could not be remembered, when something failed on the way (the sign-in
-         * itself succeeded; the next one asks for MFA and tries again).
+         * itself succeeded).
          */warning: String?) {
         self.deviceKey = deviceKey
         self.newlyConfirmed = newlyConfirmed
         self.remembered = remembered
+        self.proved = proved
         self.skippedMfa = skippedMfa
+        self.pendingConfirmation = pendingConfirmation
         self.warning = warning
     }
 
@@ -2484,7 +2531,9 @@ public struct FfiConverterTypeDeviceOutcome: FfiConverterRustBuffer {
                 deviceKey: FfiConverterOptionString.read(from: &buf), 
                 newlyConfirmed: FfiConverterBool.read(from: &buf), 
                 remembered: FfiConverterBool.read(from: &buf), 
+                proved: FfiConverterBool.read(from: &buf), 
                 skippedMfa: FfiConverterBool.read(from: &buf), 
+                pendingConfirmation: FfiConverterBool.read(from: &buf), 
                 warning: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -2493,7 +2542,9 @@ public struct FfiConverterTypeDeviceOutcome: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.deviceKey, into: &buf)
         FfiConverterBool.write(value.newlyConfirmed, into: &buf)
         FfiConverterBool.write(value.remembered, into: &buf)
+        FfiConverterBool.write(value.proved, into: &buf)
         FfiConverterBool.write(value.skippedMfa, into: &buf)
+        FfiConverterBool.write(value.pendingConfirmation, into: &buf)
         FfiConverterOptionString.write(value.warning, into: &buf)
     }
 }
@@ -4006,6 +4057,9 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_cognito_device_auth_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
+    }
+    if (uniffi_cognito_device_auth_checksum_method_client_confirm_pending_device() != 61193) {
+        return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cognito_device_auth_checksum_method_client_current_device() != 48316) {
         return InitializationResult.apiChecksumMismatch

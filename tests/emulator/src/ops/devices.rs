@@ -104,7 +104,13 @@ pub fn update_device_status(app: &App, req: Req<'_>) -> ApiResult<Value> {
     set_status(device, req.opt_str("DeviceRememberedStatus"))
 }
 
-fn list(store: &Store, pool_id: &str, username: &str, req: Req<'_>) -> ApiResult<Value> {
+fn list(
+    store: &Store,
+    pool_id: &str,
+    username: &str,
+    req: Req<'_>,
+    remembered_only: bool,
+) -> ApiResult<Value> {
     let limit = req.opt_i64("Limit").unwrap_or(60);
     if !(0..=60).contains(&limit) {
         return Err(ApiError::invalid_parameter(
@@ -116,10 +122,12 @@ fn list(store: &Store, pool_id: &str, username: &str, req: Req<'_>) -> ApiResult
         .pool(pool_id)?
         .devices
         .values()
-        // Remembered devices only: a confirmed device the user chose not to remember is not
-        // listed (AWSMobileClientTest.testRememberDevice against a real pool: 0 devices after
-        // the sign-in, 1 after UpdateDeviceStatus remembered, 0 after ForgetDevice).
-        .filter(|d| d.username == username && d.confirmed && d.remembered)
+        // ListDevices: remembered devices only, a confirmed device the user chose not to
+        // remember is not listed (AWSMobileClientTest.testRememberDevice against a real pool:
+        // 0 devices after the sign-in, 1 after UpdateDeviceStatus remembered, 0 after
+        // ForgetDevice). AdminListDevices: every confirmed device (not settled by a public
+        // source; AdminGetDevice does return not_remembered devices in the same test).
+        .filter(|d| d.username == username && d.confirmed && (d.remembered || !remembered_only))
         .filter(|d| start.is_none_or(|s| d.key.as_str() >= s))
         .collect();
     let page: Vec<Value> = devices
@@ -138,7 +146,7 @@ fn list(store: &Store, pool_id: &str, username: &str, req: Req<'_>) -> ApiResult
 pub fn list_devices(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let store = app.store();
     let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
-    list(&store, &pool_id, &username, req)
+    list(&store, &pool_id, &username, req, true)
 }
 
 /// GetDevice.
@@ -200,7 +208,7 @@ fn admin_user(store: &Store, req: Req<'_>) -> ApiResult<(String, String)> {
 pub fn admin_list_devices(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let store = app.store();
     let (pool_id, username) = admin_user(&store, req)?;
-    list(&store, &pool_id, &username, req)
+    list(&store, &pool_id, &username, req, false)
 }
 
 /// AdminGetDevice.

@@ -324,7 +324,7 @@ async fn wrong_sms_code_is_code_mismatch_and_the_session_can_retry() {
         err(answer(wrong.to_owned()).await),
         (
             "CodeMismatchException".into(),
-            "Invalid code received for user".into()
+            "Invalid code or auth state for the user.".into()
         )
     );
     assert!(

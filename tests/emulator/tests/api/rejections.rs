@@ -58,10 +58,11 @@ async fn unknown_user_is_user_not_found() {
 }
 
 #[tokio::test]
-async fn zero_padded_day_in_timestamp_is_invalid_parameter() {
+async fn zero_padded_day_in_timestamp_is_incorrect_username_or_password() {
     let f = fixture().await;
     let (init, srp) = f.initiate("alice", None).await;
-    // A correctly signed answer whose TIMESTAMP pads the day: refused before the signature.
+    // A correctly signed answer whose TIMESTAMP pads the day with a zero: readable, but not the
+    // string the server signs (ministack pull request 1758, warrant pull request 12).
     let now = srp_client::now_epoch();
     let good = srp_client::timestamp(now);
     let mut parts: Vec<String> = good.split(' ').map(str::to_owned).collect();
@@ -82,7 +83,40 @@ async fn zero_padded_day_in_timestamp_is_invalid_parameter() {
             },
         )
         .await;
-    assert_eq!(err(out).0, "InvalidParameterException");
+    expect(err(out), INCORRECT);
+}
+
+#[tokio::test]
+async fn space_padded_day_in_timestamp_is_invalid_parameter() {
+    let f = fixture().await;
+    let (init, srp) = f.initiate("alice", None).await;
+    // C's %e pads the day with a space: not readable at all (ministack pull request 1758).
+    let good = srp_client::timestamp(srp_client::now_epoch());
+    let mut parts: Vec<String> = good.split(' ').map(str::to_owned).collect();
+    parts[2] = format!("{:>2}", parts[2]);
+    let padded = if parts[2].starts_with(' ') {
+        parts.join(" ")
+    } else {
+        "Sat Jan  1 00:00:00 UTC 2022".to_owned()
+    };
+    let out = f
+        .password_verifier(
+            &init.unwrap(),
+            &srp,
+            PASSWORD,
+            Answer {
+                timestamp: Some(padded),
+                ..Answer::default()
+            },
+        )
+        .await;
+    expect(
+        err(out),
+        (
+            "InvalidParameterException",
+            "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.",
+        ),
+    );
 }
 
 #[tokio::test]
@@ -217,7 +251,7 @@ async fn missing_secret_hash_is_refused() {
     assert_eq!(
         message,
         format!(
-            "Client {} is configured for secret but secret was not received",
+            "Client {} is configured with secret but SECRET_HASH was not received",
             f.client_id
         )
     );
@@ -333,7 +367,7 @@ async fn another_users_device_key_is_refused() {
         .await;
     expect(
         err(out),
-        ("NotAuthorizedException", "Invalid device key given."),
+        ("ResourceNotFoundException", "Device does not exist."),
     );
 }
 

@@ -424,7 +424,7 @@ async fn get_tokens_from_refresh_token_rotates_when_enabled() {
         .refresh_token()
         .expect("rotated refresh token");
     assert_ne!(rotated, first.refresh_token().unwrap());
-    // The old one is gone (grace period 0); the new one works.
+    // The old one is gone (grace period 0): RefreshTokenReuseException; the new one works.
     let old = f
         .sdk
         .get_tokens_from_refresh_token()
@@ -436,8 +436,8 @@ async fn get_tokens_from_refresh_token_rotates_when_enabled() {
     assert_eq!(
         err(old),
         (
-            "NotAuthorizedException".into(),
-            "Invalid Refresh Token".into()
+            "RefreshTokenReuseException".into(),
+            "Refresh token has been invalidated by rotation".into()
         )
     );
     let new = f
