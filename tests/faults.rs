@@ -1,7 +1,9 @@
 //! Each injected fault at each network call of a first sign-in (password, SMS code, new
-//! device, ConfirmDevice), followed by a clean second sign-in that must end consistent: either
-//! the device is remembered and MFA is skipped, or the device is gone on both sides and MFA is
-//! asked once. Prints the matrix (call x fault -> outcome).
+//! device, ConfirmDevice), judged on what the app can still do: a session that signed in must
+//! stay refreshable, and a clean second sign-in must end consistent: either the device is
+//! remembered and MFA is skipped, or a fresh device replaced it and MFA was asked once. Prints
+//! the matrix (call x fault -> outcome), under the emulator's defaults and with every fidelity
+//! switch flipped.
 
 mod common;
 
@@ -10,6 +12,7 @@ use std::time::Duration;
 
 use cognito_device_auth::store::MemoryStore;
 use cognito_device_auth::{Client, Error, SignInStep, SignedIn};
+use cognito_emulator::Fidelity;
 use common::*;
 
 const TIMEOUT: Duration = Duration::from_millis(800);
@@ -142,9 +145,26 @@ async fn second_sign_in(pool: &Pool, client: &Client, store: &MemoryStore, user:
     mfa.to_owned()
 }
 
+/// Each matrix runs with the emulator's defaults and with every fidelity switch flipped, so
+/// every value of every switch meets every fault.
+fn fidelities() -> [Fidelity; 2] {
+    [Fidelity::default(), Fidelity::flipped()]
+}
+
 #[tokio::test]
 async fn fault_matrix_of_the_first_sign_in() {
-    let pool = Pool::start(PoolSetup::default()).await;
+    for fidelity in fidelities() {
+        first_sign_in_matrix(fidelity).await;
+    }
+}
+
+async fn first_sign_in_matrix(fidelity: Fidelity) {
+    let pool = Pool::start(PoolSetup {
+        fidelity,
+        ..PoolSetup::default()
+    })
+    .await;
+    println!("\nfidelity: {}", fidelity.label());
     let calls = [
         Call::InitiateAuth,
         Call::PasswordVerifier,
@@ -214,7 +234,18 @@ const REMEMBERED_CALLS: [(&str, &str, u32); 4] = [
 
 #[tokio::test]
 async fn fault_matrix_of_the_remembered_device_sign_in() {
-    let pool = Pool::start(PoolSetup::default()).await;
+    for fidelity in fidelities() {
+        remembered_sign_in_matrix(fidelity).await;
+    }
+}
+
+async fn remembered_sign_in_matrix(fidelity: Fidelity) {
+    let pool = Pool::start(PoolSetup {
+        fidelity,
+        ..PoolSetup::default()
+    })
+    .await;
+    println!("\nfidelity: {}", fidelity.label());
     let kinds = ["throttle", "internal", "reset", "delay"];
     let mut rows = Vec::new();
     for (i, (call, operation, skip)) in REMEMBERED_CALLS.iter().enumerate() {
