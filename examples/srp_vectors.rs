@@ -44,7 +44,7 @@ fn check(label: &str, computed: &str, expected: &str) -> bool {
 fn main() {
     let mut all_ok = true;
 
-    println!("User SRP, Amplify Android's full chain (PROTOCOL.md 2):");
+    println!("User SRP, Amplify Android's full chain (docs/protocol.md 2):");
     let users = load("user_srp.json");
     let chain = users["cases"]
         .as_array()
@@ -91,7 +91,7 @@ fn main() {
     );
     println!("  (computed in {:.2?})", started.elapsed());
 
-    println!("\nConfirmDevice verifiers (PROTOCOL.md 4):");
+    println!("\nConfirmDevice verifiers (docs/protocol.md 4):");
     let devices = load("device_verifier.json");
     for case in devices["cases"].as_array().expect("cases") {
         let inputs = &case["inputs"];
@@ -108,7 +108,7 @@ fn main() {
         );
     }
 
-    println!("\nSECRET_HASH (PROTOCOL.md 3):");
+    println!("\nSECRET_HASH (docs/protocol.md 3):");
     let hashes = load("secret_hash.json");
     for case in hashes["cases"].as_array().expect("cases") {
         let computed = srp::secret_hash(

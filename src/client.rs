@@ -199,7 +199,7 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
-    /// SECRET_HASH over `username`, when the client has a secret (PROTOCOL.md 3).
+    /// SECRET_HASH over `username`, when the client has a secret (docs/protocol.md 3).
     pub(crate) fn secret_hash(&self, username: &str) -> Option<String> {
         self.client_secret
             .as_ref()
@@ -294,7 +294,7 @@ impl Client {
 
     /// New tokens from a refresh token. With device tracking on, Cognito requires the
     /// confirmed DeviceKey the token is bound to ("Invalid Refresh Token" otherwise,
-    /// PROTOCOL.md 4): the stored one for `username` is sent. A device whose confirmation is
+    /// docs/protocol.md 4): the stored one for `username` is sent. A device whose confirmation is
     /// pending is confirmed first, with the access token of its session that this client kept
     /// (see [`Client::confirm_pending_device`]).
     ///

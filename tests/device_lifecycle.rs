@@ -416,3 +416,46 @@ async fn the_refresh_fallback_hashes_the_internal_name() {
         refreshed.unwrap_or_else(|e| panic!("refresh as {name}: {e}"));
     }
 }
+
+/// A refresh from a client that lost its device secret (a new keychain): whether the server
+/// answers "Invalid Refresh Token" or issues a new device with the tokens is not settled (the
+/// emulator's switch `refresh-issues-new-device`). Either way the client is right: a typed,
+/// final error; or the new device confirmed and stored, so the next sign-in skips MFA.
+#[tokio::test]
+async fn a_refresh_without_the_device_gets_a_new_one_or_a_clear_error() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    for issues in [false, true] {
+        pool.set_fidelity(serde_json::json!({ "refresh-issues-new-device": issues }))
+            .await;
+        let user = format!("lost{issues}");
+        pool.user(&user, &[]).await;
+        let before = pool.client(memory_store());
+        let done = sign_in_with_sms(&pool, &before, &user).await;
+        let old_key = done.device.device_key.clone().unwrap();
+        // The same app after its keychain was lost: no device record.
+        let store = Arc::new(MemoryStore::new());
+        let after = pool.client(store.clone());
+        let refreshed = after
+            .refresh(&user, done.tokens.refresh_token.as_deref().unwrap())
+            .await;
+        if !issues {
+            let e = refreshed.expect_err("no device key: refused");
+            assert!(
+                matches!(e, Error::NotAuthorized(_)) && !e.is_retryable(),
+                "{e:?}"
+            );
+            assert!(after.current_device(&user).await.unwrap().is_none());
+            continue;
+        }
+        let tokens = refreshed.expect("refreshed with a new device");
+        let device = after.current_device(&user).await.unwrap().expect("stored");
+        assert!(device.confirmed && device.remembered, "{device:?}");
+        assert_ne!(device.device_key, old_key);
+        // The new refresh token is bound to the new device, which the client now sends.
+        after
+            .refresh(&user, tokens.refresh_token.as_deref().unwrap())
+            .await
+            .expect("refresh with the new device");
+        assert!(sign_in_without_mfa(&after, &user).await.device.skipped_mfa);
+    }
+}

@@ -127,6 +127,42 @@ async fn lifecycle(fidelity: Fidelity) {
         .await
         .unwrap_or_else(|e| panic!("{label}: refresh {e}"));
 
+    // 1b. Not remembered any more (the app's choice): the code is asked; the device may or may
+    // not be asked to prove itself after it, and is reported as the server holds it.
+    let key = second.device.device_key.clone().unwrap();
+    client
+        .remember_device(&refreshed, "ann", &key, false)
+        .await
+        .unwrap();
+    let (declined, asked) = sign_in(&pool, &client, "ann", PASSWORD).await;
+    assert!(
+        asked && !declined.device.remembered,
+        "{label}: {:?}",
+        declined.device
+    );
+    assert_eq!(
+        declined.device.proved, fidelity.not_remembered_device_proves,
+        "{label}"
+    );
+    check(
+        &pool,
+        &client,
+        "ann",
+        &declined,
+        asked,
+        &format!("{label} not remembered"),
+    )
+    .await;
+    client
+        .remember_device(&declined.tokens, "ann", &key, true)
+        .await
+        .unwrap();
+    let (back, asked) = sign_in(&pool, &client, "ann", PASSWORD).await;
+    assert!(
+        !asked && back.device.skipped_mfa && back.device.remembered,
+        "{label}"
+    );
+
     // 2. A new password set by an admin: MFA may be asked once more; the device stays.
     pool.admin
         .admin_set_user_password()

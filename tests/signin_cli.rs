@@ -11,6 +11,11 @@ use tokio::process::Command;
 
 /// Runs the example; answers an SMS prompt from the outbox; returns the parsed JSON line.
 async fn run(pool: &Pool, store: &str, user: &str) -> serde_json::Value {
+    run_answering(pool, store, user, "y").await
+}
+
+/// The same, answering "remember this device?" with `remember`.
+async fn run_answering(pool: &Pool, store: &str, user: &str, remember: &str) -> serde_json::Value {
     let mut child = Command::new(example_binary("signin"))
         .args(["--endpoint", &pool.emulator.endpoint()])
         .args([
@@ -47,7 +52,7 @@ async fn run(pool: &Pool, store: &str, user: &str) -> serde_json::Value {
                 panic!("the example ended early; stdout: {seen}\nstderr: {err}");
             }
             chunk.push(byte[0]);
-            if byte[0] == b'\n' || chunk.ends_with(b"code: ") {
+            if byte[0] == b'\n' || chunk.ends_with(b"code: ") || chunk.ends_with(b"[y/n]: ") {
                 break;
             }
         }
@@ -57,6 +62,11 @@ async fn run(pool: &Pool, store: &str, user: &str) -> serde_json::Value {
             let code = pool.last_sms_code(user);
             stdin
                 .write_all(format!("{code}\n").as_bytes())
+                .await
+                .unwrap();
+        } else if text.ends_with("[y/n]: ") {
+            stdin
+                .write_all(format!("{remember}\n").as_bytes())
                 .await
                 .unwrap();
         } else if text.starts_with('{') {
@@ -96,5 +106,52 @@ async fn signin_cli_remembers_the_device_between_runs() {
     // The memory store forgets: MFA again.
     let third = run(&pool, "memory", "quinn").await;
     assert_eq!(third["mfa"], "SMS_MFA");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Remember = no, as a user answers it at the prompt: the JSON line never says remembered or
+/// skipped for a sign-in that asked the code.
+#[tokio::test]
+async fn signin_cli_reports_a_declined_device_as_the_server_holds_it() {
+    let pool = Pool::start(PoolSetup {
+        devices: Some((true, true)),
+        ..PoolSetup::default()
+    })
+    .await;
+    pool.user("rosa", &[]).await;
+    let dir = std::env::temp_dir().join(format!("signin-cli-no-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = format!("file:{}", dir.join("secrets.json").display());
+
+    let first = run_answering(&pool, &store, "rosa", "n").await;
+    assert_eq!(first["mfa"], "SMS_MFA");
+    assert_eq!(first["remembered"], false);
+    assert_eq!(first["skipped_mfa"], false);
+
+    let second = run_answering(&pool, &store, "rosa", "n").await;
+    assert_eq!(
+        second["mfa"], "SMS_MFA",
+        "the device is not remembered: the code is asked"
+    );
+    assert_eq!(second["device_auth"], true);
+    assert_eq!(second["skipped_mfa"], false);
+    assert_eq!(second["remembered"], false);
+    assert_eq!(second["device_key"], first["device_key"]);
+    // The record on disk (account -> base64 record) says not remembered.
+    let file: std::collections::BTreeMap<String, String> =
+        serde_json::from_slice(&std::fs::read(dir.join("secrets.json")).unwrap()).unwrap();
+    let (_, encoded) = file
+        .iter()
+        .find(|(account, _)| account.starts_with("device:"))
+        .expect("a device record");
+    use base64::Engine;
+    let record: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(record["remembered"], false, "{record}");
+    assert_eq!(record["state"], "confirmed");
     std::fs::remove_dir_all(&dir).ok();
 }

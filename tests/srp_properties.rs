@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 const CASES: u64 = 6_000;
 
 // ---------------------------------------------------------------------------------------------
-// The reference: textbook SRP-6a as PROTOCOL.md states it, no cleverness, no constant time.
+// The reference: textbook SRP-6a as docs/protocol.md states it, no cleverness, no constant time.
 
 static N: LazyLock<BigUint> = LazyLock::new(|| {
     BigUint::parse_bytes(cognito_device_auth::srp::N_HEX.as_bytes(), 16).expect("N")

@@ -67,7 +67,7 @@ const USER_CHALLENGE = {
 };
 const DEVICE_CHALLENGE = { SALT, SRP_B, SECRET_BLOCK, USERNAME: USER_ID_FOR_SRP };
 
-// ---- independent reference (PROTOCOL.md sections 1-4), only to check ---------
+// ---- independent reference (docs/protocol.md sections 1-4), only to check ---------
 function modPow(b, e, m) {
 	let r = 1n;
 	b %= m;

@@ -10,7 +10,7 @@ Operations timed (see README.md in this folder):
                      TIMESTAMP, HMAC over poolName||userId||SECRET_BLOCK||TIMESTAMP)
   (b') device verifier  DEVICE_PASSWORD_VERIFIER answer (AWSSRP.process_device_challenge)
   (c) full           2x(a) + (b) + (b'): a remembered-device sign-in with a fresh a
-                     for DEVICE_SRP_AUTH, as PROTOCOL.md asks
+                     for DEVICE_SRP_AUTH, as docs/protocol.md asks
   (c') as shipped    1x(a) + (b) + (b'): what AWSSRP.authenticate_user really does
                      (it reuses the USER_SRP_AUTH a for DEVICE_SRP_AUTH)
 
@@ -80,7 +80,7 @@ def make_srp():
     )
 
 
-# --- independent reference (PROTOCOL.md sections 1-4), used only to check ---
+# --- independent reference (docs/protocol.md sections 1-4), used only to check ---
 def _pad(n):
     h = format(n, "x")
     if len(h) % 2:

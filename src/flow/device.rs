@@ -2,7 +2,7 @@
 //! -> remember or ask; the clean-up of pending and unreadable records; the device calls the
 //! client also offers on their own.
 //!
-//! Write order (PROTOCOL.md 5.6, issue "nothing is lost"): the secret is stored as *pending*
+//! Write order (docs/protocol.md 5.6, issue "nothing is lost"): the secret is stored as *pending*
 //! before ConfirmDevice, so a crash after ConfirmDevice never leaves a confirmed device whose
 //! secret we lack. A pending record is finished later (ConfirmDevice again, with the stored
 //! password) or tried as the device at the next sign-in; the device of a live session is
@@ -109,9 +109,10 @@ pub(super) async fn finish(
         }
         // Remembered is what the server holds. A skipped MFA agrees with a record that says
         // remembered; anything else (a code asked, a record that says not remembered, a device
-        // that was pending) is settled with GetDevice.
+        // that was pending) is settled with GetDevice. The sign-in succeeded with this
+        // DEVICE_KEY, so the server knows the device.
         let consistent = outcome.skipped_mfa && used.record.remembered && !changed;
-        if flow.device_proved && !consistent {
+        if !consistent {
             match server_remembered(&flow.inner, &flow.trips, &tokens, &used.record.device_key)
                 .await
             {
@@ -372,7 +373,7 @@ pub(super) async fn answer_remember(flow: &mut Flow, remember: bool) -> Result<S
 }
 
 /// Forgets the devices of unreadable records found at the start, now that there is an access
-/// token (PROTOCOL.md 5.6: the user simply does MFA once). Never this sign-in's device.
+/// token (docs/protocol.md 5.6: the user simply does MFA once). Never this sign-in's device.
 async fn clean_up_stale(flow: &mut Flow, tokens: &Tokens) {
     for stale in std::mem::take(&mut flow.stale) {
         let forgotten = match &stale.device_key {

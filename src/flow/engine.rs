@@ -21,7 +21,7 @@ use crate::store::record::Lookup;
 use crate::transport::{Failure, Retry, RoundTrips, with_retry};
 
 /// A device record in use by this sign-in, with the user name it was read under (the name to
-/// delete it under, PROTOCOL.md 5.2).
+/// delete it under, docs/protocol.md 5.2).
 pub(crate) struct UsedDevice {
     pub account_user: String,
     pub record: DeviceRecord,
@@ -139,7 +139,7 @@ pub(crate) async fn start(
 }
 
 /// Turns an [`Advance`] into the app's step, restarting once without the device when the
-/// server forgot it (PROTOCOL.md 5.2).
+/// server forgot it (docs/protocol.md 5.2).
 async fn settle(
     flow_ref: &FlowRef,
     flow: &mut Flow,
@@ -313,7 +313,7 @@ async fn respond(
     if let Some(hash) = flow.inner.secret_hash(&username) {
         responses.insert(param::SECRET_HASH.to_owned(), hash);
     }
-    // PROTOCOL.md 4 and 5.1: DEVICE_KEY on every response of a flow that has a device.
+    // docs/protocol.md 4 and 5.1: DEVICE_KEY on every response of a flow that has a device.
     if let Some(key) = flow.device_key() {
         responses
             .entry(param::DEVICE_KEY.to_owned())
@@ -431,7 +431,7 @@ async fn advance(
     }
 }
 
-/// The PASSWORD_VERIFIER answer (PROTOCOL.md 2.3 to 2.7). A retried attempt signs a fresh
+/// The PASSWORD_VERIFIER answer (docs/protocol.md 2.3 to 2.7). A retried attempt signs a fresh
 /// TIMESTAMP.
 async fn password_verifier(
     flow_ref: &FlowRef,
@@ -449,8 +449,8 @@ async fn password_verifier(
         .to_owned();
     flow.username = Some(challenge.username().unwrap_or(&internal).to_owned());
 
-    // A device found for the typed name must belong to this user (PROTOCOL.md 5.5); one not
-    // found for the typed name may be stored under the internal name (PROTOCOL.md 5.1).
+    // A device found for the typed name must belong to this user (docs/protocol.md 5.5); one not
+    // found for the typed name may be stored under the internal name (docs/protocol.md 5.1).
     if let Some(used) = &flow.device
         && used.record.username != internal
     {
@@ -542,7 +542,7 @@ async fn device_srp_auth(flow: &mut Flow) -> Result<Result<ServerStep, ServiceDe
     }
 }
 
-/// DEVICE_PASSWORD_VERIFIER (PROTOCOL.md 4).
+/// DEVICE_PASSWORD_VERIFIER (docs/protocol.md 4).
 async fn device_password_verifier(
     flow: &mut Flow,
     parameters: &HashMap<String, String>,

@@ -305,7 +305,7 @@ impl NewPasswordStep {
         )
         .await;
         if step.is_ok() {
-            // A restart without the device (PROTOCOL.md 5.2) must use the new password.
+            // A restart without the device (docs/protocol.md 5.2) must use the new password.
             flow.replace_password(new_password);
         }
         step

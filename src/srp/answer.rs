@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::challenge::param;
 use super::timestamp::Timestamp;
 
-/// What a client sends back for a verifier challenge (PROTOCOL.md 2.7 and 4). The flow adds
+/// What a client sends back for a verifier challenge (docs/protocol.md 2.7 and 4). The flow adds
 /// SECRET_HASH (and, for the user step, DEVICE_KEY when a device is remembered) and forwards
 /// the Session.
 #[derive(Debug, Clone, PartialEq, Eq)]

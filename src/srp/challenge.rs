@@ -1,5 +1,5 @@
 //! Parsing what the server sends with PASSWORD_VERIFIER and DEVICE_PASSWORD_VERIFIER
-//! (PROTOCOL.md 2.2 and 4). Every malformed value becomes a typed [`SrpError`]; nothing here
+//! (docs/protocol.md 2.2 and 4). Every malformed value becomes a typed [`SrpError`]; nothing here
 //! panics on server input.
 
 use std::collections::HashMap;
@@ -82,7 +82,7 @@ impl PasswordVerifierChallenge {
             MAX_B_HEX_CHARS,
             MAX_B_BITS,
         )?;
-        // RFC 5054 2.5.4 / PROTOCOL.md 1: abort when B mod N == 0 (B = 0, B = N, B = 2N ...).
+        // RFC 5054 2.5.4 / docs/protocol.md 1: abort when B mod N == 0 (B = 0, B = N, B = 2N ...).
         let b_mod_n = reduce_public(&srp_b);
         if bool::from(b_mod_n.is_zero()) {
             return Err(SrpError::IllegalServerB);

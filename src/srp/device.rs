@@ -1,5 +1,5 @@
 //! Remembered devices: the secret generated for ConfirmDevice, and the DEVICE_SRP_AUTH /
-//! DEVICE_PASSWORD_VERIFIER exchange that proves it later (PROTOCOL.md 4).
+//! DEVICE_PASSWORD_VERIFIER exchange that proves it later (docs/protocol.md 4).
 
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
@@ -171,7 +171,7 @@ impl DeviceSrpSession {
 
     /// The DEVICE_PASSWORD_VERIFIER answer: the user-SRP maths with the DeviceGroupKey as pool
     /// name, the DeviceKey as user id and the device password as password; the response adds
-    /// DEVICE_KEY (PROTOCOL.md 4).
+    /// DEVICE_KEY (docs/protocol.md 4).
     pub fn answer(
         &self,
         challenge: &PasswordVerifierChallenge,

@@ -1,4 +1,4 @@
-//! Byte and text encodings of SRP numbers as Cognito's clients write them (PROTOCOL.md 1).
+//! Byte and text encodings of SRP numbers as Cognito's clients write them (docs/protocol.md 1).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -11,7 +11,7 @@ use super::SrpError;
 /// the first byte has its top bit set, so the value still reads as positive. Zero is `[0x00]`.
 ///
 /// Cognito hashes every integer in this form. Skipping either rule fails about one sign-in in
-/// 256 with "Incorrect username or password" (PROTOCOL.md 1, `vectors/pad_hex.json`).
+/// 256 with "Incorrect username or password" (docs/protocol.md 1, `vectors/pad_hex.json`).
 pub fn pad(be_bytes: &[u8]) -> Vec<u8> {
     let minimal = strip_leading_zeros(be_bytes);
     let mut out = Vec::with_capacity(minimal.len() + 1);
@@ -49,7 +49,7 @@ pub fn to_minimal_hex(be_bytes: &[u8]) -> String {
 }
 
 /// Parses a server-sent hexadecimal integer (SALT, SRP_B) into its big-endian bytes with
-/// leading zeros removed. Odd length and redundant leading zeros are accepted (PROTOCOL.md 1:
+/// leading zeros removed. Odd length and redundant leading zeros are accepted (docs/protocol.md 1:
 /// parse as an integer); upper-case digits too. `max_chars` bounds the text, `max_bits` the
 /// value.
 pub(crate) fn parse_hex_integer(
@@ -120,7 +120,7 @@ const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Decodes SECRET_BLOCK: standard base64, or URL-safe base64 (PROTOCOL.md 2.6), padded or not.
+/// Decodes SECRET_BLOCK: standard base64, or URL-safe base64 (docs/protocol.md 2.6), padded or not.
 pub(crate) fn base64_decode_lenient(
     name: &'static str,
     text: &str,

@@ -1,4 +1,4 @@
-//! The client's ephemeral key pair (a, A = g^a mod N), PROTOCOL.md 2.1.
+//! The client's ephemeral key pair (a, A = g^a mod N), docs/protocol.md 2.1.
 
 use std::fmt;
 
@@ -81,7 +81,7 @@ impl Ephemeral {
         Ok(Self { private, public })
     }
 
-    /// SRP_A as Cognito wants it: lower-case hex, no padding (PROTOCOL.md 1).
+    /// SRP_A as Cognito wants it: lower-case hex, no padding (docs/protocol.md 1).
     pub fn srp_a(&self) -> String {
         to_minimal_hex(&self.public)
     }

@@ -43,7 +43,7 @@ pub enum SrpError {
         max: usize,
     },
     /// SRP_B is a multiple of N: answering would reveal nothing but lets a malicious server
-    /// force the shared secret (RFC 5054 section 2.5.4). PROTOCOL.md 1.
+    /// force the shared secret (RFC 5054 section 2.5.4). docs/protocol.md 1.
     #[error("the server's SRP_B is a multiple of N (B mod N == 0)")]
     IllegalServerB,
     /// u = H(pad(A) || pad(B)) came out as zero; the exchange must be aborted.

@@ -1,4 +1,4 @@
-//! The SRP-6a computation both PASSWORD_VERIFIER answers share (PROTOCOL.md 2.3 to 2.6):
+//! The SRP-6a computation both PASSWORD_VERIFIER answers share (docs/protocol.md 2.3 to 2.6):
 //! u, x, S, the HKDF key and the PASSWORD_CLAIM_SIGNATURE. The user step uses
 //! (pool name, USER_ID_FOR_SRP, password), the device step (DeviceGroupKey, DeviceKey, device
 //! password); everything else is identical.
@@ -17,7 +17,7 @@ use super::group::{K, Residue, g_pow, residue_to_be};
 use super::secret::{SecretBytes, SessionKey};
 use super::timestamp::Timestamp;
 
-/// HKDF info string of Cognito's key derivation (PROTOCOL.md 2.4).
+/// HKDF info string of Cognito's key derivation (docs/protocol.md 2.4).
 const HKDF_INFO: &[u8] = b"Caldera Derived Key";
 
 /// The identity an exchange proves: who (`realm`, `user_id`) and with what secret.
@@ -40,7 +40,7 @@ pub(crate) fn scrambler(a_pub: &[u8], b: &[u8]) -> Result<U256, SrpError> {
     scrambler_from_digest(&digest)
 }
 
-/// RFC 5054 2.6 / PROTOCOL.md 1: abort when u == 0.
+/// RFC 5054 2.6 / docs/protocol.md 1: abort when u == 0.
 fn scrambler_from_digest(digest: &[u8]) -> Result<U256, SrpError> {
     let u = U256::from_be_slice(digest);
     if bool::from(u.is_zero()) {
@@ -68,7 +68,7 @@ pub(crate) fn private_key_x(salt: &[u8], identity: &Identity<'_>) -> Zeroizing<U
 }
 
 /// S = (B - k*g^x mod N)^(a + u*x) mod N, the base reduced into [0, N) before exponentiation
-/// (PROTOCOL.md 1: the JS clients let it go negative). Constant-time in a and x.
+/// (docs/protocol.md 1: the JS clients let it go negative). Constant-time in a and x.
 /// The caller has checked B mod N != 0 (the challenge parser does).
 pub(crate) fn shared_secret(
     b_mod_n: &U3072,
@@ -106,7 +106,7 @@ pub(crate) fn session_key(u: &U256, s: &Residue) -> SessionKey {
 }
 
 /// PASSWORD_CLAIM_SIGNATURE = base64(HMAC-SHA256(key, realm || user_id || SECRET_BLOCK bytes ||
-/// TIMESTAMP)), PROTOCOL.md 2.6.
+/// TIMESTAMP)), docs/protocol.md 2.6.
 pub(crate) fn claim_signature(
     key: &SessionKey,
     realm: &str,

@@ -1,5 +1,5 @@
 //! The SRP group Cognito uses: the 3072-bit MODP prime of RFC 5054 appendix A (= RFC 3526
-//! section 4), generator g = 2, SHA-256, and k = H(pad(N) || pad(g)) (PROTOCOL.md 1).
+//! section 4), generator g = 2, SHA-256, and k = H(pad(N) || pad(g)) (docs/protocol.md 1).
 //!
 //! All arithmetic on secret values is constant-time: numbers live in Montgomery form
 //! (`crypto-bigint`'s `ConstMontyForm`, whose multiplication, subtraction and bounded-exponent

@@ -1,5 +1,5 @@
 //! Cognito's SRP, with no network and no storage: what a client computes for USER_SRP_AUTH,
-//! DEVICE_SRP_AUTH and ConfirmDevice (PROTOCOL.md sections 1 to 4).
+//! DEVICE_SRP_AUTH and ConfirmDevice (docs/protocol.md sections 1 to 4).
 //!
 //! - [`UserSrpSession`]: SRP_A for InitiateAuth, then the PASSWORD_VERIFIER answer.
 //! - [`DeviceSrpSession`]: SRP_A for DEVICE_SRP_AUTH, then the DEVICE_PASSWORD_VERIFIER answer.

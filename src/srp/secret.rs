@@ -49,18 +49,18 @@ string_secret! {
 }
 
 string_secret! {
-    /// The random password of a remembered device (PROTOCOL.md 4): base64 of 40 random bytes
+    /// The random password of a remembered device (docs/protocol.md 4): base64 of 40 random bytes
     /// generated before ConfirmDevice. Whoever holds it, with the DeviceKey and DeviceGroupKey,
     /// can skip the user's MFA.
     DevicePassword
 }
 
 string_secret! {
-    /// An app client's secret, used only to compute SECRET_HASH (PROTOCOL.md 3).
+    /// An app client's secret, used only to compute SECRET_HASH (docs/protocol.md 3).
     ClientSecret
 }
 
-/// The 16-byte key derived from the SRP shared secret ("Caldera Derived Key", PROTOCOL.md 2.4).
+/// The 16-byte key derived from the SRP shared secret ("Caldera Derived Key", docs/protocol.md 2.4).
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct SessionKey(pub(crate) [u8; 16]);
 

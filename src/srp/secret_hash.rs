@@ -1,4 +1,4 @@
-//! SECRET_HASH for app clients that have a client secret (PROTOCOL.md 3).
+//! SECRET_HASH for app clients that have a client secret (docs/protocol.md 3).
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;

@@ -1,5 +1,5 @@
 //! The TIMESTAMP of a PASSWORD_VERIFIER answer: `EEE MMM d HH:mm:ss UTC yyyy` in UTC with
-//! English names and an unpadded day of month (PROTOCOL.md 2.5). Built from fixed tables, never
+//! English names and an unpadded day of month (docs/protocol.md 2.5). Built from fixed tables, never
 //! from a locale: a zero-padded day or a localised name is rejected by Cognito.
 
 use std::fmt;

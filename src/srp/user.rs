@@ -1,4 +1,4 @@
-//! USER_SRP_AUTH: the user's half of the exchange (PROTOCOL.md 2).
+//! USER_SRP_AUTH: the user's half of the exchange (docs/protocol.md 2).
 
 use super::SrpError;
 use super::answer::PasswordVerifierAnswer;
@@ -42,7 +42,7 @@ impl UserSrpSession {
     }
 
     /// The PASSWORD_VERIFIER answer. The maths use USER_ID_FOR_SRP, never the name the user
-    /// typed (an alias such as an e-mail address would fail, PROTOCOL.md 5.4). USERNAME in the
+    /// typed (an alias such as an e-mail address would fail, docs/protocol.md 5.4). USERNAME in the
     /// answer is the challenge's USERNAME (the internal name), or USER_ID_FOR_SRP without one.
     pub fn answer(
         &self,
@@ -71,7 +71,7 @@ impl UserSrpSession {
     }
 }
 
-/// The pool name of a user pool id: what follows the first `_` (PROTOCOL.md 2.3).
+/// The pool name of a user pool id: what follows the first `_` (docs/protocol.md 2.3).
 pub fn pool_name(user_pool_id: &str) -> Result<&str, SrpError> {
     match user_pool_id.split_once('_') {
         Some((region, name)) if !region.is_empty() && !name.is_empty() => Ok(name),

@@ -1,7 +1,7 @@
 //! Where device secrets live: a small key-value [`SecretStore`] (the OS keychain through
 //! [`KeychainStore`], an app's own storage, or [`MemoryStore`] for tests) under a versioned
 //! [`DeviceRecord`] format with an alias index from typed user names to internal ones
-//! (PROTOCOL.md 5.1 and 6).
+//! (docs/protocol.md 5.1 and 6).
 
 pub mod keychain;
 mod memory;

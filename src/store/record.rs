@@ -1,6 +1,6 @@
 //! The device record: one per (user pool, app client, internal user name), versioned JSON, and
 //! an alias index from the names users type (an e-mail address, a phone number) to the internal
-//! name (PROTOCOL.md 5.1: data written under one name and read under another is the classic
+//! name (docs/protocol.md 5.1: data written under one name and read under another is the classic
 //! cause of MFA on a "remembered" device).
 
 use std::sync::Arc;

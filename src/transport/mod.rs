@@ -96,7 +96,7 @@ impl Failure {
 
     /// Rejected before any processing: safe to send again whatever the step.
     /// Whether Cognito said that the device this sign-in presented is gone, so its local secret
-    /// is of no further use (docs/protocol.md, "device answers"). Only the device answers count:
+    /// is of no further use (docs/protocol.md 4, "device answers"). Only the device answers count:
     /// ResourceNotFoundException "Device does not exist.", InvalidParameterException about the
     /// device key, NotAuthorizedException "Invalid device key given."; and, in the device steps
     /// (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER), "Incorrect username or password.", which

@@ -33,6 +33,15 @@ pub struct Fidelity {
     /// against a real pool) keeps using the access token after forgetting its device, so the
     /// default is `false`; it rests on one test, hence the switch.
     pub forget_device_revokes_access_token: bool,
+    /// `not-remembered-device-proves`: whether a confirmed device that is not remembered is
+    /// still asked DEVICE_SRP_AUTH after the MFA step (the AWS SDK for Android's test against a
+    /// real pool shows MFA asked and the key kept, not what follows). Default `true`.
+    pub not_remembered_device_proves: bool,
+    /// `refresh-issues-new-device`: whether a refresh that does not present a registered
+    /// device's key is answered with a new device (NewDeviceMetadata) instead of "Invalid
+    /// Refresh Token". The API reference says both ("issues a new one"; "you must provide the
+    /// confirmed device key"); no captured answer settles it. Default `false`.
+    pub refresh_issues_new_device: bool,
     /// `timestamp-tolerance`: how many seconds TIMESTAMP may be from the server clock before
     /// the signature is refused ("Incorrect username or password."). Not documented. Default
     /// 300.
@@ -46,17 +55,21 @@ impl Default for Fidelity {
             mfa_after_new_password: false,
             mfa_after_mfa_enabled: false,
             forget_device_revokes_access_token: false,
+            not_remembered_device_proves: true,
+            refresh_issues_new_device: false,
             timestamp_tolerance_seconds: 300,
         }
     }
 }
 
 /// The switch names, in the order of [`Fidelity`]'s fields.
-pub const NAMES: [&str; 5] = [
+pub const NAMES: [&str; 7] = [
     "remembered-device-skips-email-otp",
     "mfa-after-new-password",
     "mfa-after-mfa-enabled",
     "forget-device-revokes-access-token",
+    "not-remembered-device-proves",
+    "refresh-issues-new-device",
     "timestamp-tolerance",
 ];
 
@@ -83,6 +96,10 @@ impl Fidelity {
             "forget-device-revokes-access-token" => {
                 self.forget_device_revokes_access_token = boolean(name, value)?
             }
+            "not-remembered-device-proves" => {
+                self.not_remembered_device_proves = boolean(name, value)?
+            }
+            "refresh-issues-new-device" => self.refresh_issues_new_device = boolean(name, value)?,
             "timestamp-tolerance" => {
                 self.timestamp_tolerance_seconds = value
                     .parse()
@@ -130,20 +147,24 @@ impl Fidelity {
             NAMES[1]: self.mfa_after_new_password,
             NAMES[2]: self.mfa_after_mfa_enabled,
             NAMES[3]: self.forget_device_revokes_access_token,
-            NAMES[4]: self.timestamp_tolerance_seconds,
+            NAMES[4]: self.not_remembered_device_proves,
+            NAMES[5]: self.refresh_issues_new_device,
+            NAMES[6]: self.timestamp_tolerance_seconds,
         })
     }
 
-    /// Every combination of the boolean switches (16), each tolerance in [`TOLERANCES`] taken by
+    /// Every combination of the boolean switches (64), each tolerance in [`TOLERANCES`] taken by
     /// half of them: every value of every switch, and every combination of the ones that change
     /// what a sign-in asks.
     pub fn matrix() -> Vec<Fidelity> {
-        (0u32..16)
+        (0u32..64)
             .map(|bits| Fidelity {
                 remembered_device_skips_email_otp: bits & 1 != 0,
                 mfa_after_new_password: bits & 2 != 0,
                 mfa_after_mfa_enabled: bits & 4 != 0,
                 forget_device_revokes_access_token: bits & 8 != 0,
+                not_remembered_device_proves: bits & 16 == 0,
+                refresh_issues_new_device: bits & 32 != 0,
                 timestamp_tolerance_seconds: TOLERANCES[(bits.count_ones() % 2) as usize],
             })
             .collect()
@@ -157,6 +178,8 @@ impl Fidelity {
             mfa_after_new_password: true,
             mfa_after_mfa_enabled: true,
             forget_device_revokes_access_token: true,
+            not_remembered_device_proves: false,
+            refresh_issues_new_device: true,
             timestamp_tolerance_seconds: TOLERANCES[1],
         }
     }
@@ -186,10 +209,10 @@ mod tests {
     fn every_switch_parses_and_round_trips() {
         let mut f = Fidelity::default();
         for name in NAMES {
-            let value = if name == "timestamp-tolerance" {
-                "30"
-            } else {
-                "true"
+            let value = match name {
+                "timestamp-tolerance" => "30",
+                "not-remembered-device-proves" => "false",
+                _ => "true",
             };
             f.apply(&format!("{name}={value}")).unwrap();
         }
@@ -205,12 +228,12 @@ mod tests {
     #[test]
     fn the_matrix_gives_every_value_of_every_switch() {
         let m = Fidelity::matrix();
-        assert_eq!(m.len(), 16);
+        assert_eq!(m.len(), 64);
         for t in TOLERANCES {
             assert!(m.iter().any(|f| f.timestamp_tolerance_seconds == t));
         }
         let distinct: std::collections::HashSet<String> = m.iter().map(|f| f.label()).collect();
-        assert_eq!(distinct.len(), 16);
+        assert_eq!(distinct.len(), 64);
         assert_eq!(Fidelity::default().label(), "defaults");
     }
 }

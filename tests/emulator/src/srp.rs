@@ -1,5 +1,5 @@
 //! Server-side Cognito SRP maths (SRP-6a, SHA-256, the RFC 5054 3072-bit group), written from
-//! PROTOCOL.md sections 1, 2 and 4 independently of the SDK's client code so the two check each
+//! docs/protocol.md sections 1, 2 and 4 independently of the SDK's client code so the two check each
 //! other.
 //!
 //! The server keeps a verifier v = g^x mod N; it answers B = k*v + g^b mod N, and on the
@@ -48,7 +48,7 @@ pub static GROUP: LazyLock<Group> = LazyLock::new(|| {
 });
 
 /// Java `BigInteger.toByteArray()` of a non-negative integer: big-endian, minimal, with a leading
-/// 0x00 when the top bit of the first byte is set (PROTOCOL.md section 1).
+/// 0x00 when the top bit of the first byte is set (docs/protocol.md section 1).
 pub fn pad(n: &BigUint) -> Vec<u8> {
     let mut bytes = n.to_bytes_be();
     if bytes.first().is_some_and(|b| b & 0x80 != 0) {
@@ -224,7 +224,7 @@ pub fn verify_claim(
         .is_ok()
 }
 
-/// SECRET_HASH = base64(HMAC-SHA256(client secret, username || client id)) (PROTOCOL.md section 3).
+/// SECRET_HASH = base64(HMAC-SHA256(client secret, username || client id)) (docs/protocol.md section 3).
 pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
     use base64::Engine;
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(client_secret.as_bytes())

@@ -1,5 +1,5 @@
 //! The TIMESTAMP of PASSWORD_VERIFIER / DEVICE_PASSWORD_VERIFIER: `EEE MMM d HH:mm:ss UTC yyyy`,
-//! English names, day of month not padded (PROTOCOL.md section 2.5). Built from fixed tables,
+//! English names, day of month not padded (docs/protocol.md section 2.5). Built from fixed tables,
 //! never a locale, and parsed strictly: a zero-padded day or a localised name is refused.
 
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];

@@ -5,7 +5,7 @@
 //! After the password is proven, `continue_flow` decides the next step exactly in this order:
 //! NEW_PASSWORD_REQUIRED; the device check (a DEVICE_KEY that is unknown, forgotten or another
 //! user's is refused); MFA unless a remembered device replaces it (pool setting
-//! ChallengeRequiredOnNewDevice, PROTOCOL.md section 4); DEVICE_SRP_AUTH for a known device;
+//! ChallengeRequiredOnNewDevice, docs/protocol.md section 4); DEVICE_SRP_AUTH for a known device;
 //! tokens, with NewDeviceMetadata when the sign-in came from no known device.
 
 use std::collections::BTreeMap;
@@ -25,7 +25,7 @@ use crate::srp::{self, GROUP, ServerEphemeral};
 use crate::store::{AppClient, Pool, Session, SmsMessage, Stage, Store, User, now};
 use crate::{timestamp, totp};
 
-/// Checks SECRET_HASH for clients with a secret (PROTOCOL.md section 3).
+/// Checks SECRET_HASH for clients with a secret (docs/protocol.md section 3).
 pub fn check_secret_hash(
     client: &AppClient,
     username: &str,
@@ -161,7 +161,7 @@ fn take_session(
 }
 
 /// USERNAME in a challenge response may be USER_ID_FOR_SRP, the challenge's USERNAME, or the
-/// name typed at InitiateAuth (PROTOCOL.md section 2); anything else is refused.
+/// name typed at InitiateAuth (docs/protocol.md section 2); anything else is refused.
 fn check_username(pool: &Pool, session: &Session, given: &str) -> ApiResult<()> {
     if given == session.username
         || given == session.typed_username
@@ -869,6 +869,7 @@ fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Valu
         );
     }
     let mut remembered = false;
+    let mut device_remembered = false;
     if let (Some(config), Some(key)) = (&pool.device_configuration, &flow.device_key) {
         let device = pool
             .devices
@@ -879,6 +880,7 @@ fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Valu
         if device.username != flow.username {
             return Err(ApiError::device_not_found());
         }
+        device_remembered = device.remembered;
         remembered = device.remembered
             && config.challenge_required_on_new_device
             && !mfa_owed_despite_device(app, pool, user, device, &flow);
@@ -919,7 +921,11 @@ fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Valu
         }
     }
     flow.mfa_done = true;
-    if flow.device_key.is_some() {
+    // A not_remembered device after MFA: whether DEVICE_SRP_AUTH still follows is not settled
+    // (fidelity switch `not-remembered-device-proves`); without it the tokens come at once,
+    // bound to the device presented.
+    let device_step = device_remembered || app.fidelity().not_remembered_device_proves;
+    if flow.device_key.is_some() && device_step {
         let id = open_session(app, store, &flow, Stage::DeviceSrpAuth);
         return Ok(json!({
             "ChallengeName": "DEVICE_SRP_AUTH",
@@ -934,7 +940,7 @@ fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> ApiResult<Valu
             pool_id: &flow.pool_id,
             client_id: &flow.client_id,
             username: &flow.username,
-            device_key: None,
+            device_key: flow.device_key.clone(),
         },
     )
 }

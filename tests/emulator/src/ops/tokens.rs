@@ -31,27 +31,9 @@ pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiR
     let mut device_key = grant.device_key.clone();
     let mut new_device = None;
     if pool.device_configuration.is_some() && device_key.is_none() {
-        let key = format!("{}_{}", pool.region(), uuid::Uuid::new_v4());
         let group_key = user.device_group_key.clone();
-        let created = now();
-        pool.devices.insert(
-            key.clone(),
-            Device {
-                key: key.clone(),
-                group_key: group_key.clone(),
-                username: grant.username.to_owned(),
-                confirmed: false,
-                remembered: false,
-                salt_hex: String::new(),
-                verifier_hex: String::new(),
-                name: None,
-                created,
-                modified: created,
-                last_authenticated: created,
-                mfa_verified_at: 0.0,
-            },
-        );
-        new_device = Some(json!({ "DeviceKey": key, "DeviceGroupKey": group_key }));
+        let (key, metadata) = create_device(pool, grant.username, group_key);
+        new_device = Some(metadata);
         device_key = Some(key);
     }
     if let Some(device) = device_key.as_ref().and_then(|k| pool.devices.get_mut(k)) {
@@ -90,6 +72,35 @@ pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiR
         result["NewDeviceMetadata"] = metadata;
     }
     Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
+}
+
+/// A new, unconfirmed device of `username`: its key and the NewDeviceMetadata to answer with.
+fn create_device(
+    pool: &mut crate::store::Pool,
+    username: &str,
+    group_key: String,
+) -> (String, Value) {
+    let key = format!("{}_{}", pool.region(), uuid::Uuid::new_v4());
+    let created = now();
+    pool.devices.insert(
+        key.clone(),
+        Device {
+            key: key.clone(),
+            group_key: group_key.clone(),
+            username: username.to_owned(),
+            confirmed: false,
+            remembered: false,
+            salt_hex: String::new(),
+            verifier_hex: String::new(),
+            name: None,
+            created,
+            modified: created,
+            last_authenticated: created,
+            mfa_verified_at: 0.0,
+        },
+    );
+    let metadata = json!({ "DeviceKey": key, "DeviceGroupKey": group_key });
+    (key, metadata)
 }
 
 fn new_refresh_token(
@@ -225,7 +236,7 @@ pub fn authenticate(
 }
 
 /// Refresh: REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken. With device tracking on, the
-/// confirmed DEVICE_KEY the token is bound to must come with it (PROTOCOL.md section 4).
+/// confirmed DEVICE_KEY the token is bound to must come with it (docs/protocol.md section 4).
 pub fn refresh(
     app: &App,
     store: &mut Store,
@@ -261,6 +272,7 @@ pub fn refresh(
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
     }
     let pool = store.pool(&record.pool_id)?;
+    let mut issued = None;
     if pool.device_configuration.is_some()
         && let Some(bound) = &record.device_key
     {
@@ -268,10 +280,28 @@ pub fn refresh(
             .devices
             .get(bound)
             .is_some_and(|d| d.confirmed && d.username == record.username);
-        if device_key != Some(bound.as_str()) || !confirmed {
+        let registered = device_key.is_some_and(|k| {
+            pool.devices
+                .get(k)
+                .is_some_and(|d| d.confirmed && d.username == record.username)
+        });
+        if !registered && app.fidelity().refresh_issues_new_device {
+            // "If your application doesn't provide the key of a registered device, Amazon
+            // Cognito issues a new one." (API reference, GetTokensFromRefreshToken.DeviceKey).
+            let group = pool
+                .users
+                .get(&record.username)
+                .map(|u| u.device_group_key.clone())
+                .ok_or_else(ApiError::user_not_found)?;
+            issued = Some(group);
+        } else if device_key != Some(bound.as_str()) || !confirmed {
             return Err(ApiError::invalid_refresh_token());
         }
     }
+    if let Some(group) = issued {
+        return refresh_on_new_device(app, store, client, &record, group);
+    }
+    let pool = store.pool(&record.pool_id)?;
     let user = pool
         .users
         .get(&record.username)
@@ -304,6 +334,49 @@ pub fn refresh(
         )?;
         result["RefreshToken"] = json!(new);
     }
+    Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
+}
+
+/// A refresh answered with a new device (fidelity switch `refresh-issues-new-device`): new
+/// tokens bound to it, a refresh token for them, and NewDeviceMetadata.
+fn refresh_on_new_device(
+    app: &App,
+    store: &mut Store,
+    client: &AppClient,
+    record: &RefreshToken,
+    group: String,
+) -> ApiResult<Value> {
+    let (key, metadata) = create_device(store.pool_mut(&record.pool_id)?, &record.username, group);
+    let origin_jti = uuid::Uuid::new_v4().to_string();
+    store.origins.insert(
+        origin_jti.clone(),
+        Origin {
+            pool_id: record.pool_id.clone(),
+            username: record.username.clone(),
+            device_key: Some(key.clone()),
+            revoked: false,
+            refresh_revoked: false,
+        },
+    );
+    let mut result = mint(
+        app,
+        store,
+        &record.pool_id,
+        &client.id,
+        &record.username,
+        Some(&key),
+        &origin_jti,
+    )?;
+    let refresh = new_refresh_token(
+        store,
+        &record.pool_id,
+        &client.id,
+        &record.username,
+        &origin_jti,
+        Some(key),
+    )?;
+    result["RefreshToken"] = json!(refresh);
+    result["NewDeviceMetadata"] = metadata;
     Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
 }
 

@@ -1,5 +1,5 @@
 //! A small client-side Cognito SRP, written for these tests independently of the emulator's
-//! server code (and of the SDK crate), from PROTOCOL.md: A = g^a, x, S = (B - k g^x)^(a + u x),
+//! server code (and of the SDK crate), from docs/protocol.md: A = g^a, x, S = (B - k g^x)^(a + u x),
 //! HKDF "Caldera Derived Key", the claim signature, the TIMESTAMP, SECRET_HASH and the
 //! ConfirmDevice verifier.
 
@@ -23,7 +23,7 @@ pub fn g() -> BigUint {
     BigUint::from(2u32)
 }
 
-/// Java BigInteger.toByteArray() of a non-negative integer, via the hex rules of PROTOCOL.md.
+/// Java BigInteger.toByteArray() of a non-negative integer, via the hex rules of docs/protocol.md.
 pub fn pad_hex(n: &BigUint) -> String {
     let mut hex = n.to_str_radix(16);
     if hex.len() % 2 == 1 {

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Type-checks and lints the SDK for the platforms it claims but this Linux machine cannot run:
+# Android (aarch64), iOS (device), macOS (aarch64) and Windows (x86_64, GNU). No Android NDK and
+# no Apple SDK: the only C in the build is ring's (the TLS stack), and it compiles with Debian's
+# clang-19 and its own freestanding headers. Two stand-ins are enough for *checking* (nothing is
+# linked for these targets here):
+#   - Apple targets: an empty `TargetConditionals.h` (ring includes it; the real one is in the
+#     Apple SDK and only defines TARGET_OS_* macros ring does not need in check builds);
+#   - iOS: an SDKROOT directory, so that the cc crate does not ask `xcrun` for one.
+# Windows uses mingw-w64's gcc. Needs: rustup targets aarch64-linux-android aarch64-apple-ios
+# aarch64-apple-darwin x86_64-pc-windows-gnu; Debian packages clang-19 mingw-w64.
+#
+#   bash .ci/cross.sh            # every target
+#   bash .ci/cross.sh android    # one (android, ios, macos, windows)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stub=$(mktemp -d)
+trap 'rm -rf "$stub"' EXIT
+mkdir -p "$stub/include" "$stub/iPhoneOS.sdk"
+: >"$stub/include/TargetConditionals.h"
+
+declare -A triple=(
+  [android]=aarch64-linux-android
+  [ios]=aarch64-apple-ios
+  [macos]=aarch64-apple-darwin
+  [windows]=x86_64-pc-windows-gnu
+)
+# clang's --target for the C parts (Android API level 24: the oldest the SDK supports).
+declare -A clang_target=(
+  [android]=aarch64-linux-android24
+  [ios]=arm64-apple-ios13.0
+  [macos]=arm64-apple-macos11
+)
+
+run() {
+  echo "+ $*"
+  "$@"
+}
+
+check_one() {
+  local name=$1 t=${triple[$1]}
+  local var=${t//-/_}
+  echo "== $name ($t)"
+  local env=()
+  if [ "$name" = windows ]; then
+    env+=("CC_$var=x86_64-w64-mingw32-gcc" "AR_$var=x86_64-w64-mingw32-ar")
+  else
+    local flags="--target=${clang_target[$name]}"
+    case $name in
+      ios | macos) flags="$flags -isystem $stub/include" ;;
+    esac
+    env+=("CC_$var=clang-19" "AR_$var=llvm-ar-19" "CFLAGS_$var=$flags")
+  fi
+  if [ "$name" = ios ]; then
+    env+=("SDKROOT=$stub/iPhoneOS.sdk")
+  fi
+  # With the default features (the uniffi layer): the library and its tests.
+  run env "${env[@]}" cargo clippy -p cognito-device-auth --target "$t" --lib --tests -- -D warnings
+  # Without them (a Rust app's build): the library.
+  run env "${env[@]}" cargo clippy -p cognito-device-auth --target "$t" --lib \
+    --no-default-features -- -D warnings
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(android ios macos windows)
+for name in "${targets[@]}"; do
+  [ -n "${triple[$name]:-}" ] || { echo "unknown target $name" >&2; exit 2; }
+  check_one "$name"
+done
+echo "== cross-target checks passed: ${targets[*]}"
