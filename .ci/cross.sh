@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 stub=$(mktemp -d)
 trap 'rm -rf "$stub"' EXIT
-mkdir -p "$stub/include" "$stub/iPhoneOS.sdk"
+mkdir -p "$stub/include" "$stub/iPhoneOS.sdk" "$stub/sysroot"
 : >"$stub/include/TargetConditionals.h"
 
 declare -A triple=(
@@ -46,7 +46,10 @@ check_one() {
   if [ "$name" = windows ]; then
     env+=("CC_$var=x86_64-w64-mingw32-gcc" "AR_$var=x86_64-w64-mingw32-ar")
   else
-    local flags="--target=${clang_target[$name]}"
+    # Freestanding, with an empty sysroot: clang's own stdint.h and stddef.h, never the host's
+    # /usr/include (which is glibc for x86_64); RING_CORE_NOSTDLIBINC is ring's own switch for
+    # building without a C library's headers.
+    local flags="--target=${clang_target[$name]} -ffreestanding --sysroot=$stub/sysroot -DRING_CORE_NOSTDLIBINC=1"
     case $name in
       ios | macos) flags="$flags -isystem $stub/include" ;;
     esac

@@ -189,6 +189,8 @@ impl LocalDevice {
 pub(crate) struct Inner {
     /// Access tokens of sessions whose device is not yet confirmed (flow::pending).
     pub(crate) pending: crate::flow::pending::PendingTokens,
+    /// Serialises the read-modify-write of device records that span network calls.
+    pub(crate) record_lock: tokio::sync::Mutex<()>,
     pub(crate) sdk: cip::Client,
     pub(crate) user_pool_id: String,
     pub(crate) pool_name: String,
@@ -270,6 +272,7 @@ impl Client {
         Ok(Self {
             inner: Arc::new(Inner {
                 pending: Default::default(),
+                record_lock: tokio::sync::Mutex::new(()),
                 sdk,
                 user_pool_id: config.user_pool_id,
                 pool_name,
@@ -306,9 +309,21 @@ impl Client {
     pub async fn refresh(&self, username: &str, refresh_token: &str) -> Result<Tokens, Error> {
         let trips = RoundTrips::default();
         let inner = &self.inner;
-        if let Err(e) = flow::pending::finish(inner, &trips, username, None).await {
-            tracing::warn!(error = %e, "could not finish the pending device confirmation");
-        }
+        let pending = match flow::pending::finish(inner, &trips, username, None).await {
+            Ok(device) => device.filter(|d| !d.confirmed),
+            // Retry later: refreshing now could only fail for the same reason.
+            Err(e) if e.is_retryable() => return Err(e),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not finish the pending device confirmation");
+                inner
+                    .records
+                    .find(username)
+                    .await?
+                    .found()
+                    .filter(|r| r.state != DeviceState::Confirmed)
+                    .map(|r| LocalDevice::from_record(&r))
+            }
+        };
         // The stored device, pending or confirmed: the token is bound to it.
         let (device_key, internal) = match inner.records.find(username).await? {
             Lookup::Found {
@@ -360,6 +375,16 @@ impl Client {
                     Error::InvalidServerAnswer("REFRESH_TOKEN_AUTH without a result".into())
                 })?
             }
+            // The confirmation may have reached the server, so the refresh was tried; it did not.
+            Err(f) if pending.is_some() && f.code() == Some("NotAuthorizedException") => {
+                let key = pending.map(|d| d.device_key).unwrap_or_default();
+                return Err(Error::DevicePending(format!(
+                    "Cognito refused the refresh token bound to device {key} ({}); call \
+                     confirm_pending_device with this session's tokens while they are valid, \
+                     then refresh, or sign in again",
+                    f.message().unwrap_or("NotAuthorizedException")
+                )));
+            }
             Err(f) => return Err(f.into()),
         };
         let mut tokens = Tokens::from_result(&result)?;
@@ -378,6 +403,7 @@ impl Client {
             } else {
                 Vec::new()
             };
+            let _guard = inner.record_lock.lock().await;
             if let flow::device::NewDevice::Failed { warning, .. } =
                 flow::device::confirm_new_device(
                     inner, &trips, &tokens, &internal, aliases, key, group,

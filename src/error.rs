@@ -51,6 +51,12 @@ pub enum Error {
     /// did not succeed either (the local record is already deleted).
     #[error("the remembered device is no longer known to the server ({0})")]
     DeviceForgotten(ServiceDetails),
+    /// The device of this session is not yet confirmed (its ConfirmDevice failed, see
+    /// [`DeviceOutcome::pending_confirmation`](crate::DeviceOutcome)), so Cognito refuses the
+    /// session's refresh token. Call [`Client::confirm_pending_device`](crate::Client) with the
+    /// session's tokens while the access token is valid, then refresh; or sign in again.
+    #[error("the device of this session is not yet confirmed: {0}")]
+    DevicePending(String),
     /// The device-secret store is locked or not yet available (for instance before the first
     /// unlock after a reboot). Retry later; nothing was deleted.
     #[error("the device-secret store is unavailable: {0}")]

@@ -151,14 +151,9 @@ async fn errors_that_are_not_about_the_device_delete_nothing() {
         let first = sign_in_with_sms(&pool, &client, &user).await;
         let key = first.device.device_key.clone().unwrap();
         let before = store.accounts();
-        // Retried errors (the internal one) are injected on every attempt.
-        for _ in 0..3 {
-            pool.fault_error(operation, *skip, error_type, message)
-                .await;
-            if *error_type != "InternalErrorException" {
-                break;
-            }
-        }
+        // Challenge answers are not retried on a 5xx: one fault reaches the user.
+        pool.fault_error(operation, *skip, error_type, message)
+            .await;
         let outcome = client.sign_in(&user, PASSWORD).await;
         pool.clear_faults().await;
         let error = match outcome {
@@ -308,8 +303,25 @@ async fn a_pending_device_is_finished_by_the_app_in_another_process() {
     let refresh_token = done.tokens.refresh_token.clone().unwrap();
     let refused = client.refresh("hal", &refresh_token).await;
     assert!(
-        matches!(refused, Err(Error::NotAuthorized(_))),
-        "an unconfirmed device's refresh token is refused: {refused:?}"
+        matches!(&refused, Err(Error::DevicePending(m)) if m.contains("confirm_pending_device")),
+        "an unconfirmed device's refresh token is refused, and the error says what to do: \
+         {refused:?}"
+    );
+    // Another user's tokens are not this device's session: refused, nothing touched.
+    pool.user("ivy", &[]).await;
+    let ivy = sign_in_with_sms(&pool, &pool.client(memory_store()), "ivy").await;
+    let wrong = client.confirm_pending_device("hal", &ivy.tokens).await;
+    assert!(
+        matches!(wrong, Err(Error::InvalidStepAnswer(_))),
+        "{wrong:?}"
+    );
+    assert!(
+        !client
+            .current_device("hal")
+            .await
+            .unwrap()
+            .unwrap()
+            .confirmed
     );
     let device = client
         .confirm_pending_device("hal", &done.tokens)

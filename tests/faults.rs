@@ -79,7 +79,14 @@ async fn first_sign_in(pool: &Pool, client: &Client, user: &str, call: Call, kin
                 .refresh(user, done.tokens.refresh_token.as_deref().unwrap())
                 .await;
             match refresh {
-                Ok(_) => format!("{seen}, refresh ok"),
+                Ok(_) => {
+                    // The session's own device, not a new one the server issued.
+                    if let Some(key) = &done.device.device_key {
+                        let now = client.current_device(user).await.unwrap().unwrap();
+                        assert_eq!(&now.device_key, key, "{user}: the same device");
+                    }
+                    format!("{seen}, refresh ok")
+                }
                 Err(e) => format!("{seen}, refresh {}", variant(&e)),
             }
         }

@@ -163,6 +163,28 @@ async fn lifecycle(fidelity: Fidelity) {
         "{label}"
     );
 
+    // 1c. The same app after its keychain was lost: a refresh without the device key is
+    // refused for good, or answered with a new device that the client confirms and keeps.
+    let lost = pool.client(Arc::new(MemoryStore::new()));
+    match lost
+        .refresh("ann", back.tokens.refresh_token.as_deref().unwrap())
+        .await
+    {
+        Ok(_) => {
+            assert!(fidelity.refresh_issues_new_device, "{label}");
+            let d = lost.current_device("ann").await.unwrap().expect("kept");
+            assert!(
+                d.confirmed && d.remembered && d.device_key != key,
+                "{label}: {d:?}"
+            );
+        }
+        Err(e) => {
+            assert!(!fidelity.refresh_issues_new_device, "{label}: {e:?}");
+            assert!(!e.is_retryable(), "{label}: {e:?}");
+            assert!(lost.current_device("ann").await.unwrap().is_none());
+        }
+    }
+
     // 2. A new password set by an admin: MFA may be asked once more; the device stays.
     pool.admin
         .admin_set_user_password()
@@ -291,7 +313,11 @@ async fn lifecycle(fidelity: Fidelity) {
             "{label}: {listed:?}"
         );
     } else {
-        assert!(listed.unwrap().is_empty(), "{label}");
+        let listed = listed.unwrap();
+        assert!(
+            listed.iter().all(|d| d.device_key != key),
+            "{label}: the forgotten device is not listed ({listed:?})"
+        );
     }
     let stale = client
         .refresh("ann", second.tokens.refresh_token.as_deref().unwrap())

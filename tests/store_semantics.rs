@@ -343,7 +343,7 @@ async fn a_failed_write_after_confirm_device_keeps_the_device_pending() {
 /// secret the app could not keep is useless), the sign-in still succeeds, and the device is
 /// confirmed but not remembered, so the session's refresh token keeps working.
 #[tokio::test]
-async fn a_failed_write_before_confirm_device_confirms_nothing() {
+async fn a_failed_write_before_confirm_device_remembers_nothing() {
     let pool = Pool::start(PoolSetup::default()).await;
     let internal = pool.user("pia", &[]).await;
     let store = ScriptedStore::new();

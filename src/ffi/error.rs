@@ -68,6 +68,14 @@ pub enum CognitoError {
         /// Cognito's message.
         service_message: Option<String>,
     },
+    /// The device of this session is not yet confirmed, so its refresh token is refused: call
+    /// `confirmPendingDevice` with the session's tokens while they are valid, then refresh; or
+    /// sign in again.
+    #[error("the device of this session is not yet confirmed: {reason}")]
+    DevicePending {
+        /// What to do.
+        reason: String,
+    },
     /// Cognito throttled the request and retrying did not help. Retry later.
     #[error("too many requests")]
     Throttled {
@@ -159,6 +167,7 @@ impl From<Error> for CognitoError {
             Error::Throttled(d) => service!(Throttled, d),
             Error::InvalidRequest(d) => service!(InvalidRequest, d),
             Error::Service(d) => service!(Service, d),
+            Error::DevicePending(reason) => Self::DevicePending { reason },
             Error::StoreUnavailable(reason) => Self::StoreUnavailable { reason },
             Error::Store(reason) => Self::StoreFailed { reason },
             Error::Network(reason) => Self::Network { reason },

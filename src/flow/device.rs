@@ -101,8 +101,9 @@ pub(super) async fn finish(
         // Skipped means: the device proved itself and no code was asked in this sign-in.
         outcome.skipped_mfa = flow.device_proved && flow.mfa.is_none();
         let mut changed = false;
-        if flow.device_proved && used.record.state != DeviceState::Confirmed {
-            // The server holds our verifier: an earlier ConfirmDevice did succeed.
+        if used.record.state != DeviceState::Confirmed {
+            // A sign-in with this DEVICE_KEY succeeded (proved or not), and the service refuses
+            // unconfirmed keys ("Device does not exist."): an earlier ConfirmDevice did succeed.
             used.record.state = DeviceState::Confirmed;
             used.record.confirmed_at = confirmed_now();
             changed = true;
@@ -122,14 +123,27 @@ pub(super) async fn finish(
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    tracing::warn!(error = %e, "could not read the device's remembered status")
+                    // Not known: never claim remembered without the server saying so.
+                    outcome.warning = Some(format!(
+                        "could not read the device's remembered status from the server ({e})"
+                    ));
                 }
             }
         }
-        if changed && let Err(e) = flow.inner.records.save(&used.record).await {
+        // Write only over the record this sign-in read: the app may have forgotten or replaced
+        // the device while the sign-in waited for a code.
+        let same = matches!(
+            flow.inner.records.find(&used.account_user).await,
+            Ok(crate::store::record::Lookup::Found { record, .. })
+                if record.device_key == used.record.device_key
+        );
+        if changed
+            && same
+            && let Err(e) = flow.inner.records.save(&used.record).await
+        {
             tracing::warn!(error = %e, "could not update the device record");
         }
-        outcome.remembered = used.record.remembered;
+        outcome.remembered = used.record.remembered && outcome.warning.is_none();
     }
     Ok(SignInStep::Done(SignedIn {
         username,
@@ -162,7 +176,9 @@ pub(crate) async fn server_remembered(
     .await;
     let out = match sent {
         Ok(out) => out,
-        Err(f) if f.code() == Some("ResourceNotFoundException") => return Ok(Some(false)),
+        Err(f) if f.code() == Some("ResourceNotFoundException") && f.is_device_gone(false) => {
+            return Ok(Some(false));
+        }
         Err(f) => return Err(f.into()),
     };
     Ok(out.device().and_then(|d| {
@@ -423,7 +439,11 @@ pub(crate) async fn forget_on_server(
     .await;
     match result {
         Ok(()) => Ok(()),
-        Err(f) if f.code() == Some("ResourceNotFoundException") => Ok(()),
+        // "Device does not exist.": already forgotten. Any other answer ("User pool client ...
+        // does not exist.") forgets nothing and is the caller's error.
+        Err(f) if f.code() == Some("ResourceNotFoundException") && f.is_device_gone(false) => {
+            Ok(())
+        }
         Err(f) => Err(f.into()),
     }
 }

@@ -126,14 +126,15 @@ pub struct DeviceOutcome {
     /// The device proved itself in this sign-in (DEVICE_SRP_AUTH), after an MFA step or
     /// instead of one.
     pub proved: bool,
-    /// No MFA step happened in this sign-in because the device proved itself
-    /// (DEVICE_SRP_AUTH). False whenever a code was asked, even if the device was then proved.
+    /// No MFA step happened in this sign-in, and the device proved itself (DEVICE_SRP_AUTH).
+    /// False whenever a code was asked, even if the device was then proved.
     pub skipped_mfa: bool,
     /// ConfirmDevice is not known to have succeeded: the device secret is kept (state
     /// `pending`), and the confirmation is finished with this session's still-valid access
     /// token by the next [`Client::refresh`](crate::Client::refresh) or sign-in of this
     /// client, or by [`Client::confirm_pending_device`](crate::Client::confirm_pending_device).
-    /// The session is never given up for it: the device of a live session is never forgotten.
+    /// The session is never given up for it: a failed confirmation never makes the client
+    /// forget the device (ForgetDevice would make the session's refresh token unusable).
     pub pending_confirmation: bool,
     /// Why the device could not be remembered, when something failed on the way (the sign-in
     /// itself succeeded).

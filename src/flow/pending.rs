@@ -87,6 +87,9 @@ pub(crate) async fn finish(
     username: &str,
     access_token: Option<&str>,
 ) -> Result<Option<LocalDevice>, Error> {
+    // One read-modify-write of a record at a time in this client: a sign-in or refresh that
+    // replaces the record meanwhile must not be overwritten or deleted by this one.
+    let _guard = inner.record_lock.lock().await;
     let Lookup::Found {
         account_user,
         mut record,
@@ -98,7 +101,19 @@ pub(crate) async fn finish(
         return Ok(Some(LocalDevice::from_record(&record)));
     }
     let token = match access_token {
-        Some(t) => Zeroizing::new(t.to_owned()),
+        Some(t) => {
+            // Tokens the app hands over must be this user's session on this device.
+            let user = crate::tokens::claim(t, "username");
+            let device = crate::tokens::claim(t, "device_key");
+            if user.as_deref().is_some_and(|u| u != record.username)
+                || device.as_deref().is_some_and(|d| d != record.device_key)
+            {
+                return Err(Error::InvalidStepAnswer(
+                    "these tokens are not of the session whose device is pending".into(),
+                ));
+            }
+            Zeroizing::new(t.to_owned())
+        }
         None => match inner.pending.get(&record.device_key) {
             Some(t) => t,
             None => return Ok(Some(LocalDevice::from_record(&record))),
@@ -109,7 +124,14 @@ pub(crate) async fn finish(
         &record.device_key,
         &record.device_password,
     )?;
-    match send_confirm_device(inner, trips, &token, &record.device_key, &verifier).await {
+    let sent = send_confirm_device(inner, trips, &token, &record.device_key, &verifier).await;
+    // The record may not have changed meanwhile (the lock covers this client only).
+    match inner.records.find(username).await? {
+        Lookup::Found { record: now, .. }
+            if now.device_key == record.device_key && now.state == DeviceState::Pending => {}
+        other => return Ok(other.found().map(|r| LocalDevice::from_record(&r))),
+    }
+    match sent {
         Ok(ask_user) => {
             inner.pending.remove(&record.device_key);
             record.state = DeviceState::Confirmed;
@@ -122,7 +144,10 @@ pub(crate) async fn finish(
             tracing::info!(device_key = %record.device_key, "pending device confirmed");
             Ok(Some(LocalDevice::from_record(&record)))
         }
-        Err(f) if f.is_device_gone(false) => {
+        // Only "Device does not exist." deletes: whether the service accepts a second
+        // ConfirmDevice for a device it already confirmed is not settled, and a refusal of it
+        // must not cost a working secret (the next sign-in tries the device either way).
+        Err(f) if f.code() == Some("ResourceNotFoundException") && f.is_device_gone(false) => {
             inner.pending.remove(&record.device_key);
             tracing::info!(
                 device_key = %record.device_key,

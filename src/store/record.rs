@@ -183,6 +183,16 @@ pub(crate) enum Lookup {
     },
 }
 
+impl Lookup {
+    /// The record, when one was found.
+    pub(crate) fn found(self) -> Option<DeviceRecord> {
+        match self {
+            Self::Found { record, .. } => Some(record),
+            _ => None,
+        }
+    }
+}
+
 /// The records of one (user pool, app client), over a [`SecretStore`]. Every store call runs
 /// on the blocking thread pool.
 #[derive(Clone)]

@@ -94,11 +94,10 @@ impl Failure {
         }
     }
 
-    /// Rejected before any processing: safe to send again whatever the step.
     /// Whether Cognito said that the device this sign-in presented is gone, so its local secret
     /// is of no further use (docs/protocol.md 4, "device answers"). Only the device answers count:
-    /// ResourceNotFoundException "Device does not exist.", InvalidParameterException about the
-    /// device key, NotAuthorizedException "Invalid device key given."; and, in the device steps
+    /// ResourceNotFoundException "Device does not exist.", "Invalid device key given." (an
+    /// InvalidParameterException from ConfirmDevice; also accepted as NotAuthorizedException); and, in the device steps
     /// (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER), "Incorrect username or password.", which
     /// there means that the device secret does not match. Everything else ("User pool client
     /// ... does not exist.", an expired session, "Password attempts exceeded", throttling)
@@ -107,9 +106,7 @@ impl Failure {
         let message = self.message().unwrap_or_default().to_ascii_lowercase();
         match self.code() {
             Some("ResourceNotFoundException") => message.contains("device does not exist"),
-            Some("InvalidParameterException") => {
-                message.contains("device key") || message.contains("devicekey")
-            }
+            Some("InvalidParameterException") => message.contains("invalid device key"),
             Some("NotAuthorizedException") => {
                 message.contains("invalid device key")
                     || (in_device_step && message.contains("incorrect username or password"))
@@ -118,6 +115,7 @@ impl Failure {
         }
     }
 
+    /// Rejected before any processing: safe to send again whatever the step.
     fn is_throttle(&self) -> bool {
         matches!(
             self.code(),

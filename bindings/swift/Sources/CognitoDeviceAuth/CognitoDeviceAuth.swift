@@ -3043,6 +3043,16 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?
     )
     /**
+     * The device of this session is not yet confirmed, so its refresh token is refused: call
+     * `confirmPendingDevice` with the session's tokens while they are valid, then refresh; or
+     * sign in again.
+     */
+    case DevicePending(
+        /**
+         * What to do.
+         */reason: String
+    )
+    /**
      * Cognito throttled the request and retrying did not help. Retry later.
      */
     case Throttled(
@@ -3181,34 +3191,37 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf)
             )
-        case 8: return .Throttled(
+        case 8: return .DevicePending(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 9: return .Throttled(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf)
             )
-        case 9: return .InvalidRequest(
+        case 10: return .InvalidRequest(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf)
             )
-        case 10: return .Service(
+        case 11: return .Service(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf)
             )
-        case 11: return .StoreUnavailable(
+        case 12: return .StoreUnavailable(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 12: return .StoreFailed(
+        case 13: return .StoreFailed(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 13: return .Network(
+        case 14: return .Network(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 14: return .InvalidServerAnswer(
+        case 15: return .InvalidServerAnswer(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 15: return .Configuration(
+        case 16: return .Configuration(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 16: return .InvalidStepAnswer(
+        case 17: return .InvalidStepAnswer(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -3265,51 +3278,56 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             
         
-        case let .Throttled(errorType,serviceMessage):
+        case let .DevicePending(reason):
             writeInt(&buf, Int32(8))
-            FfiConverterOptionString.write(errorType, into: &buf)
-            FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
             
         
-        case let .InvalidRequest(errorType,serviceMessage):
+        case let .Throttled(errorType,serviceMessage):
             writeInt(&buf, Int32(9))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             
         
-        case let .Service(errorType,serviceMessage):
+        case let .InvalidRequest(errorType,serviceMessage):
             writeInt(&buf, Int32(10))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             
         
-        case let .StoreUnavailable(reason):
+        case let .Service(errorType,serviceMessage):
             writeInt(&buf, Int32(11))
-            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(errorType, into: &buf)
+            FfiConverterOptionString.write(serviceMessage, into: &buf)
             
         
-        case let .StoreFailed(reason):
+        case let .StoreUnavailable(reason):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Network(reason):
+        case let .StoreFailed(reason):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .InvalidServerAnswer(reason):
+        case let .Network(reason):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Configuration(reason):
+        case let .InvalidServerAnswer(reason):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .InvalidStepAnswer(reason):
+        case let .Configuration(reason):
             writeInt(&buf, Int32(16))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .InvalidStepAnswer(reason):
+            writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
             
         }
