@@ -378,16 +378,25 @@ pub fn memory_store() -> Arc<MemoryStore> {
     Arc::new(MemoryStore::new())
 }
 
-/// target/<profile>/examples/NAME, next to the running test binary; built on demand, since a
-/// filtered `cargo test --test X` does not build the examples.
+/// target/<profile>/examples/NAME (NAME.exe on Windows), next to the running test binary.
+/// Built on demand for the host (a filtered `cargo test --test X` does not build the
+/// examples); a cross-built test (Windows under Wine) cannot run cargo, so there the examples
+/// must be built first (`cargo build --examples --target ...`, as `.ci/wine.sh` does).
 pub fn example_binary(name: &str) -> std::path::PathBuf {
     let me = std::env::current_exe().expect("the test binary's path");
     let profile_dir = me
         .parent()
         .and_then(|deps| deps.parent())
         .expect("target/<profile>/deps");
-    let path = profile_dir.join("examples").join(name);
+    let path = profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     if !path.exists() {
+        assert!(
+            !cfg!(windows),
+            "{} is missing: build the examples for this target first",
+            path.display()
+        );
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let status = std::process::Command::new(cargo)
             .args(["build", "--example", name])
