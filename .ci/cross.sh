@@ -11,7 +11,7 @@
 # aarch64-apple-darwin x86_64-pc-windows-gnu; Debian packages clang-19 mingw-w64.
 #
 #   bash .ci/cross.sh            # every target
-#   bash .ci/cross.sh android    # one (android, ios, macos, windows)
+#   bash .ci/cross.sh android    # one (android, ios, macos, windows, libraries)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,9 +65,47 @@ check_one() {
     --no-default-features -- -D warnings
 }
 
+# The libraries apps link, where this machine can build them: the iOS static library (only the
+# staticlib crate type: all of them at once give a 95 MB archive full of bitcode) and the
+# Windows DLL. uniffi-bindgen in library mode must read from each the same interface as from
+# the host library: the Swift from the iOS archive is the committed Swift, byte for byte, and
+# the Kotlin from the DLL is the Kotlin from the host library.
+libraries() {
+  echo "== libraries apps link: iOS static library, Windows DLL"
+  local out target_dir=${CARGO_TARGET_DIR:-target}
+  out=$(mktemp -d)
+  run cargo build -p uniffi-bindgen
+  run cargo build -p cognito-device-auth --lib
+  local bindgen="$target_dir/debug/uniffi-bindgen"
+  run env "CC_aarch64_apple_ios=clang-19" "AR_aarch64_apple_ios=llvm-ar-19" \
+    "CFLAGS_aarch64_apple_ios=--target=${clang_target[ios]} -ffreestanding --sysroot=$stub/sysroot -DRING_CORE_NOSTDLIBINC=1 -isystem $stub/include" \
+    "SDKROOT=$stub/iPhoneOS.sdk" \
+    cargo rustc -p cognito-device-auth --lib --crate-type staticlib --target aarch64-apple-ios
+  run "$bindgen" generate --library "$target_dir/aarch64-apple-ios/debug/libcognito_device_auth.a" \
+    --language swift --no-format --out-dir "$out/ios"
+  cmp "$out/ios/CognitoDeviceAuth.swift" bindings/swift/Sources/CognitoDeviceAuth/CognitoDeviceAuth.swift
+  cmp "$out/ios/CognitoDeviceAuthFFI.h" bindings/swift/headers/CognitoDeviceAuthFFI.h
+  echo "the Swift generated from the iOS archive is the committed Swift"
+  run env "CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc" \
+    cargo rustc -p cognito-device-auth --lib --crate-type cdylib --target x86_64-pc-windows-gnu
+  run "$bindgen" generate --library "$target_dir/x86_64-pc-windows-gnu/debug/cognito_device_auth.dll" \
+    --language kotlin --no-format --out-dir "$out/windows"
+  run "$bindgen" generate --library "$target_dir/debug/libcognito_device_auth.so" \
+    --language kotlin --no-format --out-dir "$out/host"
+  diff -r "$out/windows" "$out/host"
+  echo "the Kotlin generated from the Windows DLL is the Kotlin from the host library"
+  ls -l "$target_dir/aarch64-apple-ios/debug/libcognito_device_auth.a" \
+    "$target_dir/x86_64-pc-windows-gnu/debug/cognito_device_auth.dll"
+  rm -rf "$out"
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(android ios macos windows)
+[ ${#targets[@]} -gt 0 ] || targets=(android ios macos windows libraries)
 for name in "${targets[@]}"; do
+  if [ "$name" = libraries ]; then
+    libraries
+    continue
+  fi
   [ -n "${triple[$name]:-}" ] || { echo "unknown target $name" >&2; exit 2; }
   check_one "$name"
 done

@@ -24,9 +24,11 @@ rustup target add "${targets[@]}"
 flags=()
 [ "$profile" = release ] && flags=(--release)
 for t in "${targets[@]}"; do
-  # iOS 13 / macOS 10.15, as Package.swift declares.
+  # iOS 13 / macOS 10.15, as Package.swift declares. Only the static library: building every
+  # crate type of [lib] at once makes a far larger archive full of bitcode.
   IPHONEOS_DEPLOYMENT_TARGET=13.0 MACOSX_DEPLOYMENT_TARGET=10.15 \
-    cargo build --manifest-path "$root/Cargo.toml" --lib --target "$t" "${flags[@]}"
+    cargo rustc --manifest-path "$root/Cargo.toml" -p cognito-device-auth --lib \
+    --crate-type staticlib --target "$t" "${flags[@]}"
 done
 
 staging=$(mktemp -d)
