@@ -224,6 +224,28 @@ async fn device_answers_still_replace_a_device_the_server_forgot() {
     assert_ne!(done.device.device_key.as_deref(), Some(old.as_str()));
 }
 
+/// A first sign-in (SMS code) during which every ConfirmDevice attempt fails with `kind`.
+async fn sign_in_with_confirm_device_failing(
+    pool: &Pool,
+    client: &Client,
+    user: &str,
+    kind: &str,
+) -> SignedIn {
+    let step = client.sign_in(user, PASSWORD).await.unwrap();
+    let SignInStep::SmsCode(sms) = step else {
+        panic!("expected an SMS step, got {}", step.name())
+    };
+    pool.fault("ConfirmDevice", kind, 10, 0).await;
+    let done = sms
+        .submit(&pool.last_sms_code(user))
+        .await
+        .unwrap()
+        .done()
+        .unwrap();
+    pool.clear_faults().await;
+    done
+}
+
 /// ConfirmDevice fails on every attempt: the sign-in succeeds, the device stays pending with its
 /// secret, the session is never given up (no ForgetDevice), and the next refresh of the same
 /// client finishes the confirmation with the session's access token.
@@ -233,18 +255,7 @@ async fn a_failed_confirm_device_keeps_the_session_and_is_finished_by_refresh() 
     pool.user("gus", &[]).await;
     let store = Arc::new(MemoryStore::new());
     let client = pool.client(store.clone());
-    let step = client.sign_in("gus", PASSWORD).await.unwrap();
-    let SignInStep::SmsCode(sms) = step else {
-        panic!("expected an SMS step")
-    };
-    pool.fault("ConfirmDevice", "internal", 10, 0).await;
-    let done = sms
-        .submit(&pool.last_sms_code("gus"))
-        .await
-        .unwrap()
-        .done()
-        .unwrap();
-    pool.clear_faults().await;
+    let done = sign_in_with_confirm_device_failing(&pool, &client, "gus", "internal").await;
     assert!(done.device.pending_confirmation, "{:?}", done.device);
     assert!(!done.device.remembered && !done.device.newly_confirmed);
     let warning = done.device.warning.clone().expect("a warning");
@@ -284,18 +295,7 @@ async fn a_pending_device_is_finished_by_the_app_in_another_process() {
     pool.user("hal", &[]).await;
     let store = Arc::new(MemoryStore::new());
     let first_process = pool.client(store.clone());
-    let step = first_process.sign_in("hal", PASSWORD).await.unwrap();
-    let SignInStep::SmsCode(sms) = step else {
-        panic!("expected an SMS step")
-    };
-    pool.fault("ConfirmDevice", "reset", 10, 0).await;
-    let done = sms
-        .submit(&pool.last_sms_code("hal"))
-        .await
-        .unwrap()
-        .done()
-        .unwrap();
-    pool.clear_faults().await;
+    let done = sign_in_with_confirm_device_failing(&pool, &first_process, "hal", "reset").await;
     assert!(done.device.pending_confirmation);
     drop(first_process);
 
@@ -345,18 +345,7 @@ async fn a_pending_device_the_server_never_confirmed_is_replaced_at_the_next_sig
     pool.user("ida", &[]).await;
     let store = Arc::new(MemoryStore::new());
     let first_process = pool.client(store.clone());
-    let step = first_process.sign_in("ida", PASSWORD).await.unwrap();
-    let SignInStep::SmsCode(sms) = step else {
-        panic!("expected an SMS step")
-    };
-    pool.fault("ConfirmDevice", "throttle", 10, 0).await;
-    let done = sms
-        .submit(&pool.last_sms_code("ida"))
-        .await
-        .unwrap()
-        .done()
-        .unwrap();
-    pool.clear_faults().await;
+    let done = sign_in_with_confirm_device_failing(&pool, &first_process, "ida", "throttle").await;
     let pending = done.device.device_key.clone().unwrap();
     drop(first_process);
     let client = pool.client(store.clone());

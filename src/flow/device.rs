@@ -176,9 +176,7 @@ pub(crate) async fn server_remembered(
     .await;
     let out = match sent {
         Ok(out) => out,
-        Err(f) if f.code() == Some("ResourceNotFoundException") && f.is_device_gone(false) => {
-            return Ok(Some(false));
-        }
+        Err(f) if f.is_device_not_found() => return Ok(Some(false)),
         Err(f) => return Err(f.into()),
     };
     Ok(out.device().and_then(|d| {
@@ -441,9 +439,7 @@ pub(crate) async fn forget_on_server(
         Ok(()) => Ok(()),
         // "Device does not exist.": already forgotten. Any other answer ("User pool client ...
         // does not exist.") forgets nothing and is the caller's error.
-        Err(f) if f.code() == Some("ResourceNotFoundException") && f.is_device_gone(false) => {
-            Ok(())
-        }
+        Err(f) if f.is_device_not_found() => Ok(()),
         Err(f) => Err(f.into()),
     }
 }

@@ -147,7 +147,7 @@ pub(crate) async fn finish(
         // Only "Device does not exist." deletes: whether the service accepts a second
         // ConfirmDevice for a device it already confirmed is not settled, and a refusal of it
         // must not cost a working secret (the next sign-in tries the device either way).
-        Err(f) if f.code() == Some("ResourceNotFoundException") && f.is_device_gone(false) => {
+        Err(f) if f.is_device_not_found() => {
             inner.pending.remove(&record.device_key);
             tracing::info!(
                 device_key = %record.device_key,

@@ -115,6 +115,11 @@ impl Failure {
         }
     }
 
+    /// ResourceNotFoundException "Device does not exist.": the device is gone on the server.
+    pub(crate) fn is_device_not_found(&self) -> bool {
+        self.code() == Some("ResourceNotFoundException") && self.is_device_gone(false)
+    }
+
     /// Rejected before any processing: safe to send again whatever the step.
     fn is_throttle(&self) -> bool {
         matches!(

@@ -257,14 +257,13 @@ impl Pool {
         let body = format!(
             r#"{{"operation":"{operation}","kind":"{kind}","count":{count},"delay_ms":{delay_ms},"skip":{skip}}}"#
         );
-        let (status, text) = http(
-            &self.emulator.endpoint(),
-            "POST",
-            "/_emulator/faults",
-            &body,
-        )
-        .await;
-        assert!(status < 300, "fault endpoint answered {status}: {text}");
+        self.post("/_emulator/faults", &body).await;
+    }
+
+    /// POSTs to one of the emulator's test endpoints; anything but success fails the test.
+    async fn post(&self, path: &str, body: &str) {
+        let (status, text) = http(&self.emulator.endpoint(), "POST", path, body).await;
+        assert!(status < 300, "{path} answered {status}: {text}");
     }
 
     /// Makes the next call of `operation` (after `skip` calls) answer with a service error.
@@ -274,26 +273,13 @@ impl Pool {
             "error_type": error_type, "message": message,
         })
         .to_string();
-        let (status, text) = http(
-            &self.emulator.endpoint(),
-            "POST",
-            "/_emulator/faults",
-            &body,
-        )
-        .await;
-        assert!(status < 300, "fault endpoint answered {status}: {text}");
+        self.post("/_emulator/faults", &body).await;
     }
 
     /// Sets the emulator's fidelity switches (`{"NAME": value}`) through its test endpoint.
     pub async fn set_fidelity(&self, settings: serde_json::Value) {
-        let (status, text) = http(
-            &self.emulator.endpoint(),
-            "POST",
-            "/_emulator/fidelity",
-            &settings.to_string(),
-        )
-        .await;
-        assert!(status < 300, "fidelity endpoint answered {status}: {text}");
+        self.post("/_emulator/fidelity", &settings.to_string())
+            .await;
     }
 
     /// Every device the server holds for the user, in any state: (key, confirmed, remembered).

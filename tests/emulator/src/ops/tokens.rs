@@ -272,7 +272,7 @@ pub fn refresh(
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
     }
     let pool = store.pool(&record.pool_id)?;
-    let mut issued = None;
+    let mut issue_new_device = false;
     if pool.device_configuration.is_some()
         && let Some(bound) = &record.device_key
     {
@@ -288,26 +288,31 @@ pub fn refresh(
         if !registered && app.fidelity().refresh_issues_new_device {
             // "If your application doesn't provide the key of a registered device, Amazon
             // Cognito issues a new one." (API reference, GetTokensFromRefreshToken.DeviceKey).
-            let group = pool
-                .users
-                .get(&record.username)
-                .map(|u| u.device_group_key.clone())
-                .ok_or_else(ApiError::user_not_found)?;
-            issued = Some(group);
+            issue_new_device = true;
         } else if device_key != Some(bound.as_str()) || !confirmed {
             return Err(ApiError::invalid_refresh_token());
         }
     }
-    if let Some(group) = issued {
-        return refresh_on_new_device(app, store, client, &record, group);
-    }
-    let pool = store.pool(&record.pool_id)?;
     let user = pool
         .users
         .get(&record.username)
         .ok_or_else(ApiError::user_not_found)?;
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));
+    }
+    if issue_new_device {
+        // Tokens as for a sign-in from an unknown device: a new device, a new sign-in event
+        // bound to it, its refresh token, and NewDeviceMetadata.
+        return issue_for_sign_in(
+            app,
+            store,
+            Grant {
+                pool_id: &record.pool_id,
+                client_id: &client.id,
+                username: &record.username,
+                device_key: None,
+            },
+        );
     }
     let mut result = mint(
         app,
@@ -334,49 +339,6 @@ pub fn refresh(
         )?;
         result["RefreshToken"] = json!(new);
     }
-    Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
-}
-
-/// A refresh answered with a new device (fidelity switch `refresh-issues-new-device`): new
-/// tokens bound to it, a refresh token for them, and NewDeviceMetadata.
-fn refresh_on_new_device(
-    app: &App,
-    store: &mut Store,
-    client: &AppClient,
-    record: &RefreshToken,
-    group: String,
-) -> ApiResult<Value> {
-    let (key, metadata) = create_device(store.pool_mut(&record.pool_id)?, &record.username, group);
-    let origin_jti = uuid::Uuid::new_v4().to_string();
-    store.origins.insert(
-        origin_jti.clone(),
-        Origin {
-            pool_id: record.pool_id.clone(),
-            username: record.username.clone(),
-            device_key: Some(key.clone()),
-            revoked: false,
-            refresh_revoked: false,
-        },
-    );
-    let mut result = mint(
-        app,
-        store,
-        &record.pool_id,
-        &client.id,
-        &record.username,
-        Some(&key),
-        &origin_jti,
-    )?;
-    let refresh = new_refresh_token(
-        store,
-        &record.pool_id,
-        &client.id,
-        &record.username,
-        &origin_jti,
-        Some(key),
-    )?;
-    result["RefreshToken"] = json!(refresh);
-    result["NewDeviceMetadata"] = metadata;
     Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
 }
 
