@@ -15,8 +15,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-stub=$(mktemp -d)
-trap 'rm -rf "$stub"' EXIT
+# The stand-ins live at a fixed path under the cargo target directory: the C flags name it, and
+# cargo rebuilds ring whenever they change (a fresh temporary directory cost a rebuild per run).
+stub=$(realpath -m "${CARGO_TARGET_DIR:-target}/cross-stub")
 mkdir -p "$stub/include" "$stub/iPhoneOS.sdk" "$stub/sysroot"
 : >"$stub/include/TargetConditionals.h"
 
@@ -58,16 +59,17 @@ check_one() {
   if [ "$name" = ios ]; then
     env+=("SDKROOT=$stub/iPhoneOS.sdk")
   fi
-  # With the default features (the uniffi layer): the library and its tests.
-  run env "${env[@]}" cargo clippy -p cognito-device-auth --target "$t" --lib --tests -- -D warnings
-  # Without them (a Rust app's build): the library.
-  run env "${env[@]}" cargo clippy -p cognito-device-auth --target "$t" --lib \
-    --no-default-features -- -D warnings
+  # The default features (a Rust app's build): the library.
+  run env "${env[@]}" cargo clippy -p cognito-device-auth --target "$t" --lib -- -D warnings
+  # With the uniffi export layer (what bindings/ffi links for Swift and Kotlin): the library and
+  # its tests.
+  run env "${env[@]}" cargo clippy -p cognito-device-auth --features ffi --target "$t" \
+    --lib --tests -- -D warnings
 }
 
-# The libraries apps link, where this machine can build them: the iOS static library (only the
-# staticlib crate type: all of them at once give a 95 MB archive full of bitcode) and the
-# Windows DLL. uniffi-bindgen in library mode must read from each the same interface as from
+# The libraries apps link (crate cognito-device-auth-ffi, bindings/ffi), where this machine can
+# build them: the iOS static library (only the staticlib crate type: both at once give a far
+# larger archive full of bitcode) and the Windows DLL. uniffi-bindgen in library mode must read from each the same interface as from
 # the host library: the Swift from the iOS archive is the committed Swift, byte for byte, and
 # the Kotlin from the DLL is the Kotlin from the host library.
 libraries() {
@@ -75,27 +77,27 @@ libraries() {
   local out target_dir=${CARGO_TARGET_DIR:-target}
   out=$(mktemp -d)
   run cargo build -p uniffi-bindgen
-  run cargo build -p cognito-device-auth --lib
+  run cargo build -p cognito-device-auth-ffi --lib
   local bindgen="$target_dir/debug/uniffi-bindgen"
   run env "CC_aarch64_apple_ios=clang-19" "AR_aarch64_apple_ios=llvm-ar-19" \
     "CFLAGS_aarch64_apple_ios=--target=${clang_target[ios]} -ffreestanding --sysroot=$stub/sysroot -DRING_CORE_NOSTDLIBINC=1 -isystem $stub/include" \
     "SDKROOT=$stub/iPhoneOS.sdk" \
-    cargo rustc -p cognito-device-auth --lib --crate-type staticlib --target aarch64-apple-ios
-  run "$bindgen" generate --library "$target_dir/aarch64-apple-ios/debug/libcognito_device_auth.a" \
+    cargo rustc -p cognito-device-auth-ffi --lib --crate-type staticlib --target aarch64-apple-ios
+  run "$bindgen" generate --library "$target_dir/aarch64-apple-ios/debug/libcognito_device_auth_ffi.a" \
     --language swift --no-format --out-dir "$out/ios"
   cmp "$out/ios/CognitoDeviceAuth.swift" bindings/swift/Sources/CognitoDeviceAuth/CognitoDeviceAuth.swift
   cmp "$out/ios/CognitoDeviceAuthFFI.h" bindings/swift/headers/CognitoDeviceAuthFFI.h
   echo "the Swift generated from the iOS archive is the committed Swift"
   run env "CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc" \
-    cargo rustc -p cognito-device-auth --lib --crate-type cdylib --target x86_64-pc-windows-gnu
-  run "$bindgen" generate --library "$target_dir/x86_64-pc-windows-gnu/debug/cognito_device_auth.dll" \
+    cargo rustc -p cognito-device-auth-ffi --lib --crate-type cdylib --target x86_64-pc-windows-gnu
+  run "$bindgen" generate --library "$target_dir/x86_64-pc-windows-gnu/debug/cognito_device_auth_ffi.dll" \
     --language kotlin --no-format --out-dir "$out/windows"
-  run "$bindgen" generate --library "$target_dir/debug/libcognito_device_auth.so" \
+  run "$bindgen" generate --library "$target_dir/debug/libcognito_device_auth_ffi.so" \
     --language kotlin --no-format --out-dir "$out/host"
   diff -r "$out/windows" "$out/host"
   echo "the Kotlin generated from the Windows DLL is the Kotlin from the host library"
-  ls -l "$target_dir/aarch64-apple-ios/debug/libcognito_device_auth.a" \
-    "$target_dir/x86_64-pc-windows-gnu/debug/cognito_device_auth.dll"
+  ls -l "$target_dir/aarch64-apple-ios/debug/libcognito_device_auth_ffi.a" \
+    "$target_dir/x86_64-pc-windows-gnu/debug/cognito_device_auth_ffi.dll"
   rm -rf "$out"
 }
 

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # The size of the stripped release library, and what it is made of.
 #
-#   bash benches/size.sh            # builds `cargo build --release --lib` first
+#   bash benches/size.sh            # builds `cargo build --release -p cognito-device-auth-ffi` first
 #
-# Prints the stripped size of libcognito_device_auth.so, then the text+data symbol bytes of the
+# Prints the stripped size of libcognito_device_auth_ffi.so (the library the Kotlin bindings load), then the text+data symbol bytes of the
 # unstripped library grouped by the crate that owns each symbol (demangled with `nm -C`).
 # Generic code instantiated in this crate is counted under the crate that defines it, so
 # core/alloc/std carry the instantiations of every crate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --lib --quiet
-lib=target/release/libcognito_device_auth.so
+cargo build --release -p cognito-device-auth-ffi --lib --quiet
+lib=${CARGO_TARGET_DIR:-target}/release/libcognito_device_auth_ffi.so
 stripped=$(mktemp)
 trap 'rm -f "$stripped"' EXIT
 strip -o "$stripped" "$lib"

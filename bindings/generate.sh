@@ -20,14 +20,15 @@ languages=("$@")
 profile=${PROFILE:-debug}
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 case "$(uname -s)" in
-  Darwin) lib=libcognito_device_auth.dylib ;;
-  MINGW*|MSYS*|CYGWIN*) lib=cognito_device_auth.dll ;;
-  *) lib=libcognito_device_auth.so ;;
+  Darwin) lib=libcognito_device_auth_ffi.dylib ;;
+  MINGW*|MSYS*|CYGWIN*) lib=cognito_device_auth_ffi.dll ;;
+  *) lib=libcognito_device_auth_ffi.so ;;
 esac
 
 release_flag=()
 [ "$profile" = release ] && release_flag=(--release)
-cargo build --manifest-path "$root/Cargo.toml" --lib "${release_flag[@]}"
+# The native library apps load: the cognito-device-auth-ffi crate (bindings/ffi).
+cargo build --manifest-path "$root/Cargo.toml" -p cognito-device-auth-ffi --lib "${release_flag[@]}"
 cargo build --manifest-path "$root/Cargo.toml" -p uniffi-bindgen
 bindgen="$target_dir/debug/uniffi-bindgen"
 library="$target_dir/$profile/$lib"

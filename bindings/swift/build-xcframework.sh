@@ -14,7 +14,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 profile=${PROFILE:-release}
 target_dir=${CARGO_TARGET_DIR:-$root/target}
-lib=libcognito_device_auth.a
+lib=libcognito_device_auth_ffi.a
 out="$here/CognitoDeviceAuthFFI.xcframework"
 
 [ "$(uname -s)" = Darwin ] || { echo "build-xcframework.sh needs macOS and Xcode" >&2; exit 1; }
@@ -24,10 +24,10 @@ rustup target add "${targets[@]}"
 flags=()
 [ "$profile" = release ] && flags=(--release)
 for t in "${targets[@]}"; do
-  # iOS 13 / macOS 10.15, as Package.swift declares. Only the static library: building every
-  # crate type of [lib] at once makes a far larger archive full of bitcode.
+  # iOS 13 / macOS 10.15, as Package.swift declares. Only the static library of bindings/ffi:
+  # building every crate type of its [lib] at once makes a far larger archive full of bitcode.
   IPHONEOS_DEPLOYMENT_TARGET=13.0 MACOSX_DEPLOYMENT_TARGET=10.15 \
-    cargo rustc --manifest-path "$root/Cargo.toml" -p cognito-device-auth --lib \
+    cargo rustc --manifest-path "$root/Cargo.toml" -p cognito-device-auth-ffi --lib \
     --crate-type staticlib --target "$t" "${flags[@]}"
 done
 

@@ -1,7 +1,7 @@
 package io.crates.keyring
 
 /**
- * The JNI entry point the Android keychain store exports from `libcognito_device_auth.so`
+ * The JNI entry point the Android keychain store exports from `libcognito_device_auth_ffi.so`
  * (`Java_io_crates_keyring_Keyring_00024Companion_initializeNdkContext`, in the crate
  * `android-native-keyring-store`): its package, class and companion are fixed by that symbol.
  * Apps call [io.github.cognitodeviceauth.CognitoAndroid.initialize] instead.
@@ -9,7 +9,7 @@ package io.crates.keyring
 class Keyring {
     companion object {
         init {
-            System.loadLibrary("cognito_device_auth")
+            System.loadLibrary("cognito_device_auth_ffi")
         }
 
         /**
