@@ -14,6 +14,7 @@ use crate::store::record::{Lookup, now_seconds};
 use crate::store::{DeviceRecords, DeviceState, KeychainStore, MemoryStore, SecretStore};
 use crate::tokens::Tokens;
 use crate::transport::{self, Failure, Retry, RoundTrips, TransportConfig, with_retry};
+use crate::validate;
 
 /// How to reach a user pool and where to keep device secrets.
 #[derive(Clone)]
@@ -25,7 +26,9 @@ pub struct ClientConfig {
     /// The app client's secret, for clients that have one.
     pub client_secret: Option<ClientSecret>,
     /// An endpoint to use instead of `cognito-idp.<region>.amazonaws.com` (the emulator, a
-    /// proxy).
+    /// proxy). `https://` anywhere; plain `http://` only to this machine (`localhost`,
+    /// `127.0.0.0/8`, `[::1]`), else [`Client::new`] fails with [`Error::Configuration`]: whoever
+    /// answers a sign-in can guess the password offline from its proof.
     pub endpoint: Option<String>,
     /// The name ConfirmDevice gives this device (shown in the user's device list).
     pub device_name: String,
@@ -36,6 +39,8 @@ pub struct ClientConfig {
     pub store: Arc<dyn SecretStore>,
     /// How long one attempt of one call may take.
     pub timeout: Duration,
+    /// [`ClientConfig::with_plain_http_for_tests`]: debug builds only.
+    plain_http_for_tests: bool,
 }
 
 impl ClientConfig {
@@ -55,7 +60,18 @@ impl ClientConfig {
             device_name: default_device_name(),
             store: Arc::new(KeychainStore::new()),
             timeout: Duration::from_secs(10),
+            plain_http_for_tests: false,
         }
+    }
+
+    /// **Tests only**: allows a plain `http://` endpoint on any host (an emulator in another
+    /// container of a test network, say). Passwords and tokens then cross the network in clear,
+    /// to a server that can guess the password from its proof. This method exists only in
+    /// builds with debug assertions: a release build of an app cannot call it.
+    #[cfg(debug_assertions)]
+    pub fn with_plain_http_for_tests(mut self) -> Self {
+        self.plain_http_for_tests = true;
+        self
     }
 
     /// Sets the app client's secret.
@@ -225,9 +241,11 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for `config`. Fails only on a malformed user pool id or client id, or when the
-    /// platform's TLS certificate verifier cannot be set up (on Android: the app context was not
-    /// handed over, see the README).
+    /// A client for `config`. Fails with [`Error::Configuration`], before any request, on a
+    /// user pool id that is not of AWS's form `<region>_<name>` (`us-east-1_AbCdEf123`), an
+    /// empty client id, or an endpoint that is not `https://` (plain `http://` only to this
+    /// machine); and when the platform's TLS certificate verifier cannot be set up (on Android:
+    /// the app context was not handed over, see the README).
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
         Self::build(config, None)
     }
@@ -246,14 +264,13 @@ impl Client {
         config: ClientConfig,
         http: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
     ) -> Result<Self, Error> {
-        let pool_name = srp::pool_name(&config.user_pool_id)?.to_owned();
-        let region = config
-            .user_pool_id
-            .split_once('_')
-            .map(|(r, _)| r.to_owned())
-            .unwrap_or_default();
+        let pool = validate::user_pool_id(&config.user_pool_id)?;
+        let (region, pool_name) = (pool.region.to_owned(), pool.name.to_owned());
         if config.client_id.is_empty() {
             return Err(Error::Configuration("the app client id is empty".into()));
+        }
+        if let Some(endpoint) = &config.endpoint {
+            validate::endpoint(endpoint, config.plain_http_for_tests)?;
         }
         let sdk = transport::build_client(
             &TransportConfig {

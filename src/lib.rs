@@ -47,6 +47,7 @@ pub mod srp;
 pub mod store;
 mod tokens;
 mod transport;
+mod validate;
 
 pub use client::{Client, ClientConfig, Device, LocalDevice};
 pub use error::{Error, ServiceDetails};

@@ -90,7 +90,9 @@ fn is_loopback(host: &str) -> bool {
         Ok(IpAddr::V4(ip)) => ip.is_loopback(),
         Ok(IpAddr::V6(ip)) => {
             ip == Ipv6Addr::LOCALHOST
-                || ip.to_ipv4_mapped().is_some_and(|v4: Ipv4Addr| v4.is_loopback())
+                || ip
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4: Ipv4Addr| v4.is_loopback())
         }
         Err(_) => false,
     }

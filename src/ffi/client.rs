@@ -23,7 +23,9 @@ pub struct ClientConfig {
     /// The app client's secret, for clients that have one (avoid them in mobile apps).
     #[uniffi(default = None)]
     pub client_secret: Option<String>,
-    /// Another endpoint than AWS's (a local emulator, a proxy), e.g. `http://127.0.0.1:9229`.
+    /// Another endpoint than AWS's: `https://` (a proxy), or plain `http://` to this machine
+    /// only (a local emulator, e.g. `http://127.0.0.1:9229`). Anything else is a
+    /// `Configuration` error: whoever answers a sign-in can guess the password from its proof.
     #[uniffi(default = None)]
     pub endpoint: Option<String>,
     /// The name this device gets in the user's device list; default: the host name and OS.

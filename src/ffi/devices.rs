@@ -26,7 +26,7 @@ impl From<core::Device> for Device {
             device_key: d.device_key,
             name: d.name,
             remembered: d.remembered,
-            last_authenticated: d.last_authenticated,
+            last_authenticated: d.last_authenticated.and_then(representable),
             attributes: d.attributes,
         }
     }
@@ -51,9 +51,60 @@ impl From<core::LocalDevice> for LocalDevice {
             device_key: d.device_key,
             confirmed: d.confirmed,
             remembered: d.remembered,
-            confirmed_at: d
-                .confirmed_at
-                .map(|seconds| SystemTime::UNIX_EPOCH + Duration::from_secs(seconds)),
+            confirmed_at: d.confirmed_at.and_then(|seconds| {
+                SystemTime::UNIX_EPOCH
+                    .checked_add(Duration::from_secs(seconds))
+                    .and_then(representable)
+            }),
         }
+    }
+}
+
+/// The last second of the year 9999: later times (a damaged record, a server's garbage) are
+/// reported as unknown. Kotlin's `Instant` and Swift's `Date` take any earlier time, and adding
+/// a huge number of seconds to the epoch would otherwise overflow (a panic, not an error).
+const LATEST_TIME: Duration = Duration::from_secs(253_402_300_799);
+
+fn representable(time: SystemTime) -> Option<SystemTime> {
+    match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(since) if since <= LATEST_TIME => Some(time),
+        Ok(_) => None,
+        // Before 1970: as the server said (uniffi carries negative times).
+        Err(before) if before.duration() <= LATEST_TIME => Some(time),
+        Err(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local(confirmed_at: Option<u64>) -> LocalDevice {
+        LocalDevice::from(core::LocalDevice {
+            device_key: "us-east-1_0a1b".into(),
+            confirmed: true,
+            remembered: true,
+            confirmed_at,
+        })
+    }
+
+    #[test]
+    fn a_damaged_confirmation_time_is_unknown_not_a_panic() {
+        for seconds in [u64::MAX, u64::MAX / 2, 1 << 40, 253_402_300_800] {
+            assert_eq!(local(Some(seconds)).confirmed_at, None, "{seconds}");
+        }
+        assert_eq!(
+            local(Some(1_700_000_000)).confirmed_at,
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+        );
+        assert_eq!(local(None).confirmed_at, None);
+    }
+
+    #[test]
+    fn a_server_time_beyond_the_year_9999_is_unknown() {
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(1 << 40);
+        assert_eq!(representable(far), None);
+        let now = SystemTime::now();
+        assert_eq!(representable(now), Some(now));
     }
 }

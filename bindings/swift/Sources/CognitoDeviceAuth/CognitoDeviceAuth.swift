@@ -2204,7 +2204,9 @@ public struct ClientConfig: CustomDebugStringConvertible, CustomStringConvertibl
      */
     public let clientSecret: String?
     /**
-     * Another endpoint than AWS's (a local emulator, a proxy), e.g. `http://127.0.0.1:9229`.
+     * Another endpoint than AWS's: `https://` (a proxy), or plain `http://` to this machine
+     * only (a local emulator, e.g. `http://127.0.0.1:9229`). Anything else is a
+     * `Configuration` error: whoever answers a sign-in can guess the password from its proof.
      */
     public let endpoint: String?
     /**
@@ -2239,7 +2241,9 @@ public struct ClientConfig: CustomDebugStringConvertible, CustomStringConvertibl
          * The app client's secret, for clients that have one (avoid them in mobile apps).
          */clientSecret: String? = nil, 
         /**
-         * Another endpoint than AWS's (a local emulator, a proxy), e.g. `http://127.0.0.1:9229`.
+         * Another endpoint than AWS's: `https://` (a proxy), or plain `http://` to this machine
+         * only (a local emulator, e.g. `http://127.0.0.1:9229`). Anything else is a
+         * `Configuration` error: whoever answers a sign-in can guess the password from its proof.
          */endpoint: String? = nil, 
         /**
          * The name this device gets in the user's device list; default: the host name and OS.

@@ -173,11 +173,19 @@ class SignInTest {
     }
 
     @Test
-    fun `a malformed pool id fails in the constructor`() {
-        val e = assertThrows<CognitoException.Configuration> {
-            Client(ClientConfig(userPoolId = "no-underscore", clientId = CLIENT_ID, store = InMemorySecretStore()))
+    fun `a malformed pool id or plain http to another host fails in the constructor`() {
+        for (config in listOf(
+            ClientConfig(userPoolId = "no-underscore", clientId = CLIENT_ID, store = InMemorySecretStore()),
+            // Would otherwise become a request to a made-up cognito-idp.evil.example... host.
+            ClientConfig(userPoolId = "evil.example_Abc", clientId = CLIENT_ID, store = InMemorySecretStore()),
+            ClientConfig(POOL_ID, CLIENT_ID, endpoint = "http://10.0.0.2:9229", store = InMemorySecretStore()),
+        )) {
+            val e = assertThrows<CognitoException.Configuration> { Client(config) }
+            assertTrue(e.reason.isNotEmpty())
         }
-        assertTrue(e.reason.isNotEmpty())
+        // https anywhere, plain http to this machine.
+        Client(ClientConfig(POOL_ID, CLIENT_ID, endpoint = "https://proxy.example", store = InMemorySecretStore())).close()
+        Client(ClientConfig(POOL_ID, CLIENT_ID, endpoint = "http://localhost:9", store = InMemorySecretStore())).close()
     }
 
     @Test
