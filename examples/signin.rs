@@ -5,7 +5,9 @@
 //!     [--client-secret S] --username NAME [--json] [--store memory|os|file:PATH]
 //! ```
 //!
-//! The password comes from `COGNITO_PASSWORD` or a hidden prompt. Each step prompts on stdout
+//! The password comes from `COGNITO_PASSWORD` or a hidden prompt; the app client's secret, for
+//! clients that have one, from `COGNITO_CLIENT_SECRET` (`--client-secret` works too, but any
+//! process of the machine can read a command line). Each step prompts on stdout
 //! (`SMS code: `, `authenticator code: `, `e-mail code: `, `MFA type [sms/totp/email]: `,
 //! `remember this device? [y/n]: `, `new password: `) and reads the answer from stdin. With
 //! `--json` the last line is
@@ -17,7 +19,8 @@
 //!
 //! Device secrets persist between runs in the chosen store: `os` (the default: the OS
 //! keychain), `memory` (nothing persists), or `file:PATH` — a plain JSON file holding the
-//! secrets in clear, **for tests only**.
+//! secrets in clear, **for tests only**. The file is readable and writable by its owner only
+//! (mode 0600 on Unix) and replaced atomically (a new file, then a rename).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
@@ -96,12 +99,31 @@ impl FileStore {
         }
     }
 
+    /// Writes a new file, owner-only from its creation (never a moment with wider permissions),
+    /// flushes it to disk, and renames it over the old one: a reader sees the old file or the
+    /// new one, never half of one.
     fn save(&self, map: &BTreeMap<String, String>) -> std::result::Result<(), StoreError> {
-        let tmp = self.path.with_extension("tmp");
+        let failed =
+            |e: std::io::Error| StoreError::Failed(format!("{}: {e}", self.path.display()));
+        let tmp = self
+            .path
+            .with_extension(format!("tmp-{}", std::process::id()));
         let bytes = serde_json::to_vec_pretty(map).expect("a map serialises");
-        std::fs::write(&tmp, bytes)
+        let _ = std::fs::remove_file(&tmp); // A stale one from a crashed run.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let written = options.open(&tmp).and_then(|mut file| {
+            file.write_all(&bytes)?;
+            file.sync_all()
+        });
+        written
             .and_then(|()| std::fs::rename(&tmp, &self.path))
-            .map_err(|e| StoreError::Failed(format!("{}: {e}", self.path.display())))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                failed(e)
+            })
     }
 }
 
@@ -225,7 +247,19 @@ async fn run(args: &Args) -> Result<()> {
     if let Some(endpoint) = &args.endpoint {
         config = config.with_endpoint(endpoint);
     }
-    if let Some(secret) = &args.client_secret {
+    let client_secret = match std::env::var("COGNITO_CLIENT_SECRET") {
+        Ok(secret) if !secret.is_empty() => Some(secret),
+        _ => {
+            if args.client_secret.is_some() {
+                eprintln!(
+                    "note: --client-secret is visible to every process of this machine; \
+                     prefer COGNITO_CLIENT_SECRET"
+                );
+            }
+            args.client_secret.clone()
+        }
+    };
+    if let Some(secret) = &client_secret {
         config = config.with_client_secret(secret.as_str());
     }
     let client = Client::new(config)?;

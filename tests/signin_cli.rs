@@ -26,6 +26,11 @@ async fn run_answering(pool: &Pool, store: &str, user: &str, remember: &str) -> 
         ])
         .args(["--username", user, "--json", "--store", store])
         .env("COGNITO_PASSWORD", PASSWORD)
+        // From the environment, never the command line (other processes can read argv).
+        .env(
+            "COGNITO_CLIENT_SECRET",
+            pool.client_secret.as_deref().unwrap_or_default(),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -103,6 +108,23 @@ async fn signin_cli_remembers_the_device_between_runs() {
     assert_eq!(second["device_key"], device_key.as_str());
     assert_eq!(second["round_trips"], 4);
 
+    // The file holds device secrets in clear: only its owner may read it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("secrets.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|name| name != "secrets.json")
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+
     // The memory store forgets: MFA again.
     let third = run(&pool, "memory", "quinn").await;
     assert_eq!(third["mfa"], "SMS_MFA");
@@ -113,11 +135,14 @@ async fn signin_cli_remembers_the_device_between_runs() {
 /// skipped for a sign-in that asked the code.
 #[tokio::test]
 async fn signin_cli_reports_a_declined_device_as_the_server_holds_it() {
+    // An app client with a secret: the CLI reads it from COGNITO_CLIENT_SECRET (`run`).
     let pool = Pool::start(PoolSetup {
         devices: Some((true, true)),
+        secret: true,
         ..PoolSetup::default()
     })
     .await;
+    assert!(pool.client_secret.is_some());
     pool.user("rosa", &[]).await;
     let dir = std::env::temp_dir().join(format!("signin-cli-no-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
