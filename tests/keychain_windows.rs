@@ -26,6 +26,15 @@ fn read_in_another_process(value: &str) {
     assert!(status.success(), "the child process read something else");
 }
 
+/// The persistence of the credential as Credential Manager holds it, read with the store crate
+/// directly (an entry that names no persistence reads the existing credential's).
+fn persistence() -> String {
+    use keyring_core::api::CredentialStoreApi;
+    let store = windows_native_keyring_store::Store::new().expect("the store");
+    let entry = store.build(SERVICE, ACCOUNT, None).expect("an entry");
+    entry.get_attributes().expect("the attributes")["persistence"].clone()
+}
+
 #[test]
 fn credential_manager_round_trip_across_processes() {
     if let Ok(expected) = std::env::var(CHILD) {
@@ -37,6 +46,11 @@ fn credential_manager_round_trip_across_processes() {
     assert_eq!(store.backend(), KeychainBackend::WindowsCredentialManager);
     store.delete(ACCOUNT).expect("a clean start");
     store.write(ACCOUNT, b"first secret").expect("write");
+    assert_eq!(
+        persistence(),
+        "Local",
+        "local to this computer, not the roaming enterprise default"
+    );
     read_in_another_process("first secret");
     store.write(ACCOUNT, b"second secret").expect("overwrite");
     read_in_another_process("second secret");

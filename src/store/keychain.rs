@@ -539,7 +539,8 @@ mod platform {
         }
     }
 
-    /// Per-item modifiers: the access class on Apple, a readable label on the Secret Service.
+    /// Per-item modifiers: the access class on Apple, a readable label on the Secret Service,
+    /// local persistence on Windows.
     #[allow(unused_variables)]
     pub(super) fn modifiers(
         backend: KeychainBackend,
@@ -554,6 +555,15 @@ mod platform {
             }
             KeychainBackend::SecretService => {
                 vec![("label", format!("{service}: {account}"))]
+            }
+            // CRED_PERSIST_LOCAL_MACHINE: this user on this computer. The store's default,
+            // CRED_PERSIST_ENTERPRISE, roams with a domain user's profile to other computers,
+            // and a device secret on another computer would skip MFA there. Applied on every
+            // write, so a credential written before with the default becomes local when next
+            // written (the store keeps the persistence of the credential it overwrites only
+            // when the entry names none).
+            KeychainBackend::WindowsCredentialManager => {
+                vec![("persistence", "Local".to_owned())]
             }
             _ => Vec::new(),
         }
