@@ -5,8 +5,9 @@ use std::time::{Duration, SystemTime};
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// Cognito's tokens. Secrets: wiped on drop, never printed by `Debug`.
-#[derive(Clone, Zeroize, ZeroizeOnDrop, PartialEq, Eq)]
+/// Cognito's tokens. Secrets: wiped on drop, never printed by `Debug`, and not `PartialEq` (a
+/// byte-by-byte comparison of secrets leaks through timing).
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct Tokens {
     /// The ID token (a JWT with the user's attributes).
     pub id_token: String,

@@ -70,7 +70,7 @@ impl fmt::Display for ClientConfig {
 
 /// Cognito's tokens. Secrets: `toString()` / `description` print them as `[redacted]`; keep
 /// the refresh token in encrypted storage.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, uniffi::Record)]
 #[uniffi::export(Debug, Display)]
 pub struct Tokens {
     /// The ID token (a JWT with the user's attributes).

@@ -162,7 +162,7 @@ impl From<flow::DeviceOutcome> for DeviceOutcome {
 }
 
 /// The result of a completed sign-in. `toString()` / `description` redact the tokens.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, uniffi::Record)]
 pub struct SignedIn {
     /// The internal user name: pass it to `refresh`, `forgetDevice` and the like.
     pub username: String,

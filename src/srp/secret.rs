@@ -8,7 +8,10 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 macro_rules! string_secret {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Zeroize, ZeroizeOnDrop, PartialEq, Eq)]
+        ///
+        /// No `PartialEq`: comparing secrets byte by byte leaks through timing how much of a
+        /// guess was right. Compare [`Self::expose`] deliberately where a test needs it.
+        #[derive(Clone, Zeroize, ZeroizeOnDrop)]
         pub struct $name(String);
 
         impl $name {
