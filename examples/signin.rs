@@ -295,8 +295,8 @@ async fn run(args: &Args) -> Result<()> {
             }
             SignInStep::SetUpTotp(s) => {
                 println!("add this account to your authenticator app:");
-                println!("  secret: {}", s.secret());
-                println!("  {}", s.otpauth_uri());
+                println!("  secret: {}", s.secret().expose());
+                println!("  {}", s.otpauth_uri().expose());
                 until_accepted!("authenticator code: ", |code| s.verify(&code, None))
             }
             SignInStep::NewPassword(s) => {

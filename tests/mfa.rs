@@ -52,15 +52,19 @@ async fn totp_set_up_during_sign_in_then_code_then_choice() {
     let SignInStep::SetUpTotp(setup) = step else {
         panic!("expected the TOTP set-up, got {}", step.name())
     };
-    assert!(setup.otpauth_uri().starts_with("otpauth://totp/"));
-    assert!(setup.otpauth_uri().contains(setup.secret()));
-    assert!(!format!("{setup:?}").contains(setup.secret()));
+    let (uri, shared) = (setup.otpauth_uri(), setup.secret());
+    assert!(uri.expose().starts_with("otpauth://totp/"));
+    assert!(uri.expose().contains(shared.expose()));
+    // Neither the step nor the secret types print the secret.
+    for printed in [format!("{setup:?}"), format!("{uri:?}"), format!("{shared:?}")] {
+        assert!(!printed.contains(shared.expose()), "{printed}");
+    }
     let err = setup.verify("000000x", None).await.unwrap_err();
     assert!(
         matches!(err, Error::CodeMismatch(_) | Error::InvalidRequest(_)),
         "{err:?}"
     );
-    let secret = setup.secret().to_owned();
+    let secret = setup.secret().expose().to_owned();
     let done = setup
         .verify(&totp(&secret), Some("phone"))
         .await

@@ -262,12 +262,12 @@ impl fmt::Debug for TotpSetupStep {
 impl TotpSetupStep {
     /// The shared secret (base32) to type into the authenticator app. Show it to the user only.
     pub fn secret(&self) -> String {
-        self.0.secret().to_owned()
+        self.0.secret().expose().to_owned()
     }
 
     /// The `otpauth://totp/...` URI to show as a QR code. Contains the secret.
     pub fn otpauth_uri(&self) -> String {
-        self.0.otpauth_uri().to_owned()
+        self.0.otpauth_uri().expose().to_owned()
     }
 
     /// Verifies a first code from the app and finishes the set-up; `friendlyName` names the

@@ -14,7 +14,8 @@ use super::{
 use crate::client::Inner;
 use crate::error::{Error, ServiceDetails};
 use crate::srp::{
-    DeviceSrpSession, Password, PasswordVerifierChallenge, Timestamp, UserSrpSession, param,
+    DeviceSrpSession, OtpAuthUri, Password, PasswordVerifierChallenge, Timestamp, TotpSecret,
+    UserSrpSession, param,
 };
 use crate::store::DeviceRecord;
 use crate::store::record::Lookup;
@@ -39,7 +40,11 @@ pub(crate) struct Flow {
     pub inner: Arc<Inner>,
     /// The name as the user typed it.
     pub typed: String,
-    password: Password,
+    /// The user's password, wiped (dropped: `Password` zeroizes) as soon as no step can need
+    /// it: after PASSWORD_VERIFIER when no device is in use (only a restart without the device
+    /// sends it again, docs/protocol.md 5.2), and when the sign-in is done. Never kept until
+    /// the app drops its step handles (through the bindings, whenever a garbage collector runs).
+    password: Option<Password>,
     /// The internal name, from the first challenge.
     pub username: Option<String>,
     pub device: Option<UsedDevice>,
@@ -58,8 +63,10 @@ pub(crate) struct Flow {
 }
 
 impl Flow {
+    /// NEW_PASSWORD_REQUIRED: a restart without the device must send the new password.
+    /// Kept only while a restart is possible (a device is in use).
     pub(crate) fn replace_password(&mut self, password: Password) {
-        self.password = password;
+        self.password = self.device.is_some().then_some(password);
     }
 
     /// The name challenge responses carry: the internal name once known.
@@ -120,7 +127,7 @@ pub(crate) async fn start(
     let flow = Flow {
         inner,
         typed: typed.to_owned(),
-        password,
+        password: Some(password),
         username: None,
         device: None,
         stale: Vec::new(),
@@ -147,7 +154,12 @@ async fn settle(
 ) -> Result<SignInStep, Error> {
     loop {
         match outcome? {
-            Advance::Step(step) => return Ok(step),
+            Advance::Step(step) => {
+                if matches!(step, SignInStep::Done(_)) {
+                    flow.password = None;
+                }
+                return Ok(step);
+            }
             Advance::Restart(details) => {
                 if flow.restarted_without_device {
                     return Err(Error::DeviceForgotten(details));
@@ -475,7 +487,11 @@ async fn password_verifier(
     let username = flow.response_username().to_owned();
     let device_key = flow.device_key().map(str::to_owned);
     let secret_hash = flow.inner.secret_hash(&username);
-    let password = flow.password.clone();
+    let password = flow.password.clone().ok_or_else(|| {
+        Error::InvalidStepAnswer(
+            "this sign-in no longer holds the password: start a new one".into(),
+        )
+    })?;
     let sent = send_response(flow, "PASSWORD_VERIFIER", Retry::ThrottlingOnly, || {
         verifier_responses(
             user.answer(&challenge, &password, &Timestamp::now()),
@@ -485,8 +501,15 @@ async fn password_verifier(
         )
     })
     .await;
+    drop(password);
     match sent {
-        Ok(step) => advance(flow_ref, flow, step).await,
+        Ok(step) => {
+            if flow.device.is_none() {
+                // No device: nothing can restart the sign-in, so nothing sends it again.
+                flow.password = None;
+            }
+            advance(flow_ref, flow, step).await
+        }
         // NotAuthorized here is a wrong password, not a forgotten device.
         Err(f) if flow.device.is_some() && f.is_device_gone(false) => {
             Ok(Advance::Restart(details_of(&f)))
@@ -609,14 +632,14 @@ async fn begin_totp_setup(
         flow.session = Some(s.to_owned());
     }
     let label = format!("{}:{}", flow.inner.pool_name, flow.response_username());
-    let uri = format!(
+    let uri = OtpAuthUri::new(format!(
         "otpauth://totp/{}?secret={secret}&issuer={}",
         percent_encode(&label),
         percent_encode(&flow.inner.pool_name)
-    );
+    ));
     Ok(Advance::Step(SignInStep::SetUpTotp(TotpSetupStep {
         flow: Arc::clone(flow_ref),
-        secret: Password::new(secret),
+        secret: TotpSecret::new(secret),
         uri,
     })))
 }
@@ -684,4 +707,52 @@ fn percent_encode(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Client, ClientConfig};
+
+    /// The password leaves the flow as soon as no step can need it, even while the app still
+    /// holds a step handle (as a garbage-collected binding would).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_password_is_wiped_once_no_step_can_need_it() {
+        let emulator = cognito_emulator::Emulator::start(Default::default())
+            .await
+            .expect("the emulator starts");
+        let seed = serde_json::json!({ "pools": [{
+            "Id": "us-east-1_Wipe00001",
+            "PoolName": "wipe",
+            "MfaConfiguration": "ON",
+            "Clients": [{ "ClientId": "wipeclient", "ClientName": "wipe",
+                          "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }],
+            "Users": [{ "Username": "walt", "Password": "Correct-Horse-9",
+                        "Attributes": { "phone_number": "+15555550199",
+                                        "phone_number_verified": "true" } }]
+        }]});
+        emulator.seed(&seed).expect("seed");
+        let client = Client::new(
+            ClientConfig::new("us-east-1_Wipe00001", "wipeclient")
+                .with_endpoint(emulator.endpoint())
+                .with_memory_store(),
+        )
+        .expect("a client");
+        let step = client
+            .sign_in("walt", "Correct-Horse-9")
+            .await
+            .expect("the password is right");
+        let SignInStep::SmsCode(code) = step else {
+            panic!("expected the SMS code step, got {step:?}");
+        };
+        // The app still holds the step: the password is already gone (no device in use).
+        assert!(code.flow.lock().await.password.is_none());
+        let sent = emulator.sms_outbox(Some("walt"));
+        let text = &sent.last().expect("an SMS").code;
+        let done = code.submit(text).await.expect("the right code");
+        assert!(matches!(
+            done,
+            SignInStep::Done(_) | SignInStep::RememberDevice(_)
+        ));
+    }
 }

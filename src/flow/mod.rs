@@ -18,7 +18,7 @@ use std::sync::Arc;
 use tokio::sync::Mutex;
 
 use crate::error::Error;
-use crate::srp::Password;
+use crate::srp::{OtpAuthUri, Password, TotpSecret};
 use crate::tokens::Tokens;
 
 pub(crate) use device::{forget_on_server, update_device_status};
@@ -236,19 +236,20 @@ impl fmt::Debug for SelectMfaStep {
 /// A step that sets up an authenticator app (MFA_SETUP).
 pub struct TotpSetupStep {
     flow: FlowRef,
-    secret: Password,
-    uri: String,
+    secret: TotpSecret,
+    uri: OtpAuthUri,
 }
 
 impl TotpSetupStep {
     /// The shared secret (base32) to type into the authenticator app. Secret: show it to
-    /// the user only.
-    pub fn secret(&self) -> &str {
-        self.secret.expose()
+    /// the user only (`expose()` gives the text); wiped when the step is dropped.
+    pub fn secret(&self) -> &TotpSecret {
+        &self.secret
     }
 
-    /// The `otpauth://totp/...` URI to show as a QR code. Contains the secret.
-    pub fn otpauth_uri(&self) -> &str {
+    /// The `otpauth://totp/...` URI to show as a QR code. Contains the secret; wiped when the
+    /// step is dropped.
+    pub fn otpauth_uri(&self) -> &OtpAuthUri {
         &self.uri
     }
 

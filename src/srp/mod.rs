@@ -33,7 +33,7 @@ pub use encoding::{pad, to_minimal_hex};
 pub use ephemeral::{Ephemeral, PRIVATE_VALUE_BITS};
 pub use error::SrpError;
 pub use group::{G, N_BYTES, N_HEX, k_bytes};
-pub use secret::{ClientSecret, DevicePassword, Password, SessionKey};
+pub use secret::{ClientSecret, DevicePassword, OtpAuthUri, Password, SessionKey, TotpSecret};
 pub use secret_hash::secret_hash;
 pub use timestamp::Timestamp;
 pub use user::{UserSrpSession, pool_name};

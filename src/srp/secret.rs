@@ -63,6 +63,17 @@ string_secret! {
     ClientSecret
 }
 
+string_secret! {
+    /// The shared secret of an authenticator app (base32, AssociateSoftwareToken's
+    /// SecretCode): whoever holds it can make the user's TOTP codes.
+    TotpSecret
+}
+
+string_secret! {
+    /// An `otpauth://totp/...` URI (shown as a QR code). It contains the [`TotpSecret`].
+    OtpAuthUri
+}
+
 /// The 16-byte key derived from the SRP shared secret ("Caldera Derived Key", docs/protocol.md 2.4).
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct SessionKey(pub(crate) [u8; 16]);
