@@ -2,44 +2,12 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider as cip;
 use cip::types::{SmsMfaSettingsType, SoftwareTokenMfaSettingsType};
 use cognito_device_auth::{Error, MfaType, SignInStep};
 use common::*;
-use hmac::{KeyInit, Mac};
-
-/// RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) for a base32 secret, written for the tests.
-fn totp(secret_base32: &str) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut bits = 0u64;
-    let mut count = 0;
-    let mut key = Vec::new();
-    for c in secret_base32.trim_end_matches('=').bytes() {
-        let value = ALPHABET
-            .iter()
-            .position(|&a| a == c.to_ascii_uppercase())
-            .expect("a base32 secret") as u64;
-        bits = (bits << 5) | value;
-        count += 5;
-        if count >= 8 {
-            count -= 8;
-            key.push((bits >> count) as u8);
-        }
-    }
-    let step = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        / 30;
-    let mut mac = <hmac::Hmac<sha1::Sha1> as KeyInit>::new_from_slice(&key).unwrap();
-    mac.update(&step.to_be_bytes());
-    let digest = mac.finalize().into_bytes();
-    let offset = usize::from(digest[19] & 0x0f);
-    let number = u32::from_be_bytes(digest[offset..offset + 4].try_into().unwrap()) & 0x7fff_ffff;
-    format!("{:06}", number % 1_000_000)
-}
 
 #[tokio::test]
 async fn totp_set_up_during_sign_in_then_code_then_choice() {
@@ -56,7 +24,11 @@ async fn totp_set_up_during_sign_in_then_code_then_choice() {
     assert!(uri.expose().starts_with("otpauth://totp/"));
     assert!(uri.expose().contains(shared.expose()));
     // Neither the step nor the secret types print the secret.
-    for printed in [format!("{setup:?}"), format!("{uri:?}"), format!("{shared:?}")] {
+    for printed in [
+        format!("{setup:?}"),
+        format!("{uri:?}"),
+        format!("{shared:?}"),
+    ] {
         assert!(!printed.contains(shared.expose()), "{printed}");
     }
     let err = setup.verify("000000x", None).await.unwrap_err();

@@ -18,6 +18,7 @@ use cip::error::{ProvideErrorMetadata, SdkError};
 use crate::error::{Error, ServiceDetails};
 
 mod https;
+mod redact;
 
 /// Network settings of a client.
 #[derive(Debug, Clone)]
@@ -34,6 +35,7 @@ pub(crate) fn build_client(
     config: &TransportConfig,
     http: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
 ) -> Result<cip::Client, Error> {
+    let replaced = http.is_some();
     let http = match http {
         Some(http) => http,
         None => aws_smithy_runtime_api::client::http::SharedHttpClient::new(
@@ -54,6 +56,11 @@ pub(crate) fn build_client(
         );
     if let Some(endpoint) = &config.endpoint {
         builder = builder.endpoint_url(endpoint.clone());
+    }
+    // Request bodies no TRACE log can print (redact.rs). Not for a replaced HTTP client: the
+    // fuzz targets' in-process answers read the request bytes, and nothing leaves the process.
+    if !replaced {
+        builder = builder.interceptor(redact::OpaqueRequestBodies);
     }
     Ok(cip::Client::from_conf(builder.build()))
 }

@@ -395,3 +395,34 @@ pub fn example_binary(name: &str) -> std::path::PathBuf {
     assert!(path.exists(), "{} is missing", path.display());
     path
 }
+
+/// RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) for a base32 secret, written for the tests.
+pub fn totp(secret_base32: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut bits = 0u64;
+    let mut count = 0;
+    let mut key = Vec::new();
+    for c in secret_base32.trim_end_matches('=').bytes() {
+        let value = ALPHABET
+            .iter()
+            .position(|&a| a == c.to_ascii_uppercase())
+            .expect("a base32 secret") as u64;
+        bits = (bits << 5) | value;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            key.push((bits >> count) as u8);
+        }
+    }
+    let step = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 30;
+    let mut mac = <hmac::Hmac<sha1::Sha1> as hmac::KeyInit>::new_from_slice(&key).unwrap();
+    hmac::Mac::update(&mut mac, &step.to_be_bytes());
+    let digest = hmac::Mac::finalize(mac).into_bytes();
+    let offset = usize::from(digest[19] & 0x0f);
+    let number = u32::from_be_bytes(digest[offset..offset + 4].try_into().unwrap()) & 0x7fff_ffff;
+    format!("{:06}", number % 1_000_000)
+}
