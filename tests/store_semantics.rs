@@ -200,6 +200,58 @@ async fn a_locked_keychain_through_the_mock_credential_store_deletes_nothing() {
     assert!(done.device.skipped_mfa);
 }
 
+/// A keychain entry that exists but no longer decrypts: the Android store's answer for a
+/// preferences file restored from a backup without its Keystore key (the GCM check fails:
+/// `BadDataFormat`). An ordinary "MFA once more": a fresh device replaces the entry, never a
+/// sign-in stuck on a store error.
+#[tokio::test]
+async fn an_entry_that_no_longer_decrypts_costs_one_mfa_never_a_stuck_sign_in() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    let internal = pool.user("rhea", &[]).await;
+    let mock = mock::Store::new().unwrap();
+    let store = Arc::new(KeychainStore::from_credential_store(mock.clone()));
+    let client = pool.client(store.clone());
+    let stale = remembered_device(&pool, &client, "rhea").await;
+    let account = record_account(&pool, &internal);
+
+    // The read directly through the store: a typed, non-retryable error without the bytes.
+    let cred_error = || {
+        keyring_core::Error::BadDataFormat(
+            b"ciphertext".to_vec(),
+            Box::new(std::io::Error::other(
+                "Verification of data signature/MAC failed",
+            )),
+        )
+    };
+    let entry = keyring_core::api::CredentialStoreApi::build(
+        mock.as_ref(),
+        keychain_service(),
+        &account,
+        None,
+    )
+    .unwrap();
+    let cred: &mock::Cred = entry.as_any().downcast_ref().unwrap();
+    cred.set_error(cred_error());
+    match store.read(&account) {
+        Err(StoreError::Unreadable(reason)) => assert!(!reason.contains("ciphertext"), "{reason}"),
+        other => panic!("expected Unreadable, got {other:?}"),
+    }
+
+    // In a sign-in: MFA once more, and a fresh device replaces the entry.
+    cred.set_error(cred_error());
+    let sms_before = pool.emulator.sms_outbox(Some("rhea")).len();
+    let done = sign_in_with_sms(&pool, &client, "rhea").await;
+    assert_eq!(pool.emulator.sms_outbox(Some("rhea")).len(), sms_before + 1);
+    let fresh = done.device.device_key.clone().expect("a fresh device");
+    assert_ne!(fresh, stale);
+    assert!(done.device.newly_confirmed && done.device.remembered);
+    let record = stored_record(store.as_ref(), &account).expect("a record");
+    assert_eq!(record.device_key, fresh);
+    // From now on the fresh device skips MFA.
+    let again = sign_in_without_mfa(&client, "rhea").await;
+    assert!(again.device.skipped_mfa);
+}
+
 fn keychain_service() -> &'static str {
     cognito_device_auth::store::keychain::DEFAULT_SERVICE
 }

@@ -54,6 +54,14 @@ pub enum SecretStoreError {
         /// Why, for logs.
         reason: String,
     },
+    /// The value exists but cannot be decrypted: its key is gone (Android: a preferences
+    /// file restored from a backup, whose Keystore key never is). The SDK treats it as a
+    /// damaged record: the user answers MFA once more and a new device replaces it.
+    #[error("store entry unreadable: {reason}")]
+    Unreadable {
+        /// Why, for logs.
+        reason: String,
+    },
     /// Any other failure.
     #[error("store failure: {reason}")]
     Failed {
@@ -75,6 +83,7 @@ impl From<SecretStoreError> for StoreError {
     fn from(e: SecretStoreError) -> Self {
         match e {
             SecretStoreError::Unavailable { reason } => Self::Unavailable(reason),
+            SecretStoreError::Unreadable { reason } => Self::Unreadable(reason),
             SecretStoreError::Failed { reason } => Self::Failed(reason),
         }
     }
@@ -169,6 +178,12 @@ mod tests {
         assert_eq!(
             locked.write("a", b"x"),
             Err(StoreError::Unavailable("locked".into()))
+        );
+        assert_eq!(
+            StoreError::from(SecretStoreError::Unreadable {
+                reason: "restored without its key".into()
+            }),
+            StoreError::Unreadable("restored without its key".into())
         );
     }
 

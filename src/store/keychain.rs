@@ -432,8 +432,12 @@ fn classify(backend: KeychainBackend, what: &str, error: KeyringError) -> (Store
             StoreError::Unavailable(format!("{name} has no store for {what}")),
             true,
         ),
+        // Bytes that exist but do not decrypt or decode: on Android, a preferences file
+        // restored from a backup without its Keystore key (the MAC check fails).
         KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(..) => (
-            StoreError::Failed(format!("{name} holds data it cannot decode ({what})")),
+            StoreError::Unreadable(format!(
+                "{name} holds data it cannot decrypt or decode ({what})"
+            )),
             false,
         ),
         KeyringError::Ambiguous(items) => (

@@ -21,6 +21,12 @@ pub enum StoreError {
     /// Service running). Retryable; the SDK never deletes anything because of it.
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// An entry exists but cannot be decrypted or decoded: its key is gone (the Android
+    /// Keystore key is never in a backup, so a restored preferences file cannot be read; a
+    /// reset keychain). Not retryable: the SDK treats the entry as a damaged record, so the
+    /// user answers MFA once more and a new device replaces it; never a stuck sign-in.
+    #[error("store entry unreadable: {0}")]
+    Unreadable(String),
     /// Any other failure of the store.
     #[error("store failure: {0}")]
     Failed(String),
@@ -32,6 +38,7 @@ pub enum StoreError {
 /// - `read` of an absent account is `Ok(None)`.
 /// - `delete` of an absent account is `Ok(())` (deletes are idempotent).
 /// - A locked or unavailable backend answers [`StoreError::Unavailable`].
+/// - An entry that exists but cannot be decrypted answers [`StoreError::Unreadable`].
 pub trait SecretStore: Send + Sync + 'static {
     /// The bytes stored under `account`, if any.
     fn read(&self, account: &str) -> Result<Option<Vec<u8>>, StoreError>;

@@ -244,10 +244,16 @@ impl DeviceRecords {
             return Ok(direct);
         }
         let alias_account = self.alias_account(name);
-        let internal = self
-            .blocking(move |s| s.read(&alias_account))
-            .await?
-            .and_then(|bytes| String::from_utf8(bytes).ok());
+        let internal = match self.blocking(move |s| s.read(&alias_account)).await {
+            Ok(bytes) => bytes.and_then(|bytes| String::from_utf8(bytes).ok()),
+            // An undecryptable alias says nothing: as if absent (the record is found under
+            // the internal name once the server names it, and the alias is written again).
+            Err(StoreError::Unreadable(reason)) => {
+                tracing::warn!(%reason, "an alias entry cannot be decrypted; ignored");
+                None
+            }
+            Err(e) => return Err(e),
+        };
         match internal {
             Some(internal) if internal != name => self.read_record(&internal).await,
             _ => Ok(Lookup::None),
@@ -256,8 +262,19 @@ impl DeviceRecords {
 
     async fn read_record(&self, username: &str) -> Result<Lookup, StoreError> {
         let account = self.record_account(username);
-        let Some(bytes) = self.blocking(move |s| s.read(&account)).await? else {
-            return Ok(Lookup::None);
+        let bytes = match self.blocking(move |s| s.read(&account)).await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Ok(Lookup::None),
+            // Undecryptable (a restored backup without its key): a damaged record, replaced
+            // after the sign-in like one whose bytes do not parse.
+            Err(StoreError::Unreadable(reason)) => {
+                return Ok(Lookup::Unreadable {
+                    account_user: username.to_owned(),
+                    reason,
+                    device_key: None,
+                });
+            }
+            Err(e) => return Err(e),
         };
         let bytes = Zeroizing::new(bytes);
         Ok(match DeviceRecord::from_bytes(&bytes) {

@@ -3457,6 +3457,16 @@ enum SecretStoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErr
          */reason: String
     )
     /**
+     * The value exists but cannot be decrypted: its key is gone (Android: a preferences
+     * file restored from a backup, whose Keystore key never is). The SDK treats it as a
+     * damaged record: the user answers MFA once more and a new device replaces it.
+     */
+    case Unreadable(
+        /**
+         * Why, for logs.
+         */reason: String
+    )
+    /**
      * Any other failure.
      */
     case Failed(
@@ -3496,7 +3506,10 @@ public struct FfiConverterTypeSecretStoreError: FfiConverterRustBuffer {
         case 1: return .Unavailable(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 2: return .Failed(
+        case 2: return .Unreadable(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .Failed(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -3516,8 +3529,13 @@ public struct FfiConverterTypeSecretStoreError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Failed(reason):
+        case let .Unreadable(reason):
             writeInt(&buf, Int32(2))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Failed(reason):
+            writeInt(&buf, Int32(3))
             FfiConverterString.write(reason, into: &buf)
             
         }
