@@ -571,6 +571,53 @@ impl Client {
         Ok(())
     }
 
+    /// Removes this user's device secret and alias entries from this machine now: the offline
+    /// counterpart of [`Client::forget_device`], for when there is no network or no valid
+    /// token. `username` is the name as typed or the internal name. Nothing is sent: the
+    /// server keeps the device until the app forgets it there (the user's device list shows
+    /// it), and the next sign-in on this machine answers MFA and gets a new device. Returns
+    /// whether an entry was found; removing nothing is not an error.
+    pub async fn forget_device_locally(&self, username: &str) -> Result<bool, Error> {
+        let _records = self.inner.record_lock.lock().await;
+        let names = [username.to_owned()];
+        let (found, device_key) = match self.inner.records.find(username).await? {
+            Lookup::Found {
+                account_user,
+                record,
+            } => {
+                let aliases: Vec<String> = record.aliases.iter().chain(&names).cloned().collect();
+                self.inner.records.delete(&account_user, &aliases).await?;
+                (true, Some(record.device_key.clone()))
+            }
+            Lookup::Unreadable {
+                account_user,
+                device_key,
+                ..
+            } => {
+                self.inner.records.delete(&account_user, &names).await?;
+                (true, device_key)
+            }
+            Lookup::None => {
+                self.inner.records.delete(username, &names).await?;
+                (false, None)
+            }
+        };
+        self.inner.pending.forget(username, device_key.as_deref());
+        Ok(found)
+    }
+
+    /// Removes every entry this SDK wrote to this client's store, for every user pool, app
+    /// client and user ("remove this account from this phone"), and returns how many there
+    /// were. Offline, like [`Client::forget_device_locally`]; the devices stay on the server.
+    /// [`store::remove_all_entries`](crate::store::remove_all_entries) does the same for a
+    /// store without a client.
+    pub async fn remove_all_local_entries(&self) -> Result<usize, Error> {
+        let _records = self.inner.record_lock.lock().await;
+        let removed = self.inner.records.remove_all().await?;
+        self.inner.pending.forget_all();
+        Ok(removed)
+    }
+
     /// Signs out: everywhere (GlobalSignOut, all refresh tokens revoked) or only this session
     /// (RevokeToken of its refresh token). Device secrets are kept, so the next sign-in still
     /// skips MFA.

@@ -145,7 +145,7 @@ async fn second_sign_in(pool: &Pool, client: &Client, store: &MemoryStore, user:
         vec![local.device_key.clone()],
         "{user}: the server remembers exactly the device we hold"
     );
-    assert_eq!(store.accounts().len(), 1, "{user}: {:?}", store.accounts());
+    assert_eq!(entries(store).len(), 1, "{user}: {:?}", entries(store));
     // And the device really works: a third sign-in skips MFA.
     let third = sign_in_without_mfa(client, user).await;
     assert!(third.device.skipped_mfa);

@@ -464,7 +464,8 @@ async fn sign_in_in_one_process_skips_mfa_in_the_next_and_nothing_is_on_disk_in_
     );
 
     // The record, read from the keychain by another fresh process.
-    let account = format!("device:{}:{}:{internal}", pool.pool_id, pool.client_id);
+    let account =
+        cognito_device_auth::store::record_account(&pool.pool_id, &pool.client_id, &internal);
     let record = {
         let ss = ss.clone();
         let account = account.clone();

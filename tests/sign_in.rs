@@ -37,7 +37,7 @@ async fn first_sign_in_with_sms_then_remembered_device_skips_mfa() {
     assert!(local.confirmed && local.remembered);
     assert_eq!(local.device_key, device_key);
     // Only the record itself (typed name == internal name: no alias entry).
-    assert_eq!(store.accounts().len(), 1, "{:?}", store.accounts());
+    assert_eq!(entries(&store).len(), 1, "{:?}", entries(&store));
 
     client.sign_out(&first.tokens, true).await.unwrap();
     let sms_before = pool.emulator.sms_outbox(Some("alice")).len();
@@ -239,7 +239,7 @@ async fn two_users_on_one_device_keep_their_own_records() {
     let frank = sign_in_with_sms(&pool, &client, "frank").await;
     let grace = sign_in_with_sms(&pool, &client, "grace").await;
     assert_ne!(frank.device.device_key, grace.device.device_key);
-    assert_eq!(store.accounts().len(), 2);
+    assert_eq!(entries(&store).len(), 2);
     let frank_again = sign_in_without_mfa(&client, "frank").await;
     assert_eq!(frank_again.device.device_key, frank.device.device_key);
     let grace_again = sign_in_without_mfa(&client, "grace").await;
@@ -269,7 +269,7 @@ async fn client_with_a_secret_and_an_email_alias() {
     assert_eq!(first.username, internal);
     assert!(first.device.remembered);
     // The record is kept under the internal name, with an alias entry for the e-mail.
-    assert_eq!(store.accounts().len(), 2, "{:?}", store.accounts());
+    assert_eq!(entries(&store).len(), 2, "{:?}", entries(&store));
 
     // Both names find the device, so both skip MFA.
     let by_alias = sign_in_without_mfa(&client, "heidi@example.com").await;
@@ -417,5 +417,5 @@ async fn fifty_users_sign_in_concurrently() {
         keys.insert(t.await.expect("no task panicked"));
     }
     assert_eq!(keys.len(), 50);
-    assert_eq!(store.accounts().len(), 50);
+    assert_eq!(entries(&store).len(), 50);
 }

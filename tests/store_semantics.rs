@@ -88,7 +88,7 @@ impl SecretStore for ScriptedStore {
 }
 
 fn record_account(pool: &Pool, username: &str) -> String {
-    format!("device:{}:{}:{username}", pool.pool_id, pool.client_id)
+    cognito_device_auth::store::record_account(&pool.pool_id, &pool.client_id, username)
 }
 
 fn stored_record(store: &dyn SecretStore, account: &str) -> Option<DeviceRecord> {
@@ -405,8 +405,12 @@ async fn a_failed_write_before_confirm_device_remembers_nothing() {
     let warning = done.device.warning.clone().expect("a warning");
     assert!(warning.contains("could not be stored"), "{warning}");
     assert!(!done.device.newly_confirmed);
+    // No entry deleted (the index of entries, the SDK's own bookkeeping, is rolled back).
     assert!(
-        !store.log().iter().any(|c| c.starts_with("delete ")),
+        !store
+            .log()
+            .iter()
+            .any(|c| c.starts_with("delete device:") || c.starts_with("delete alias:")),
         "{:?}",
         store.log()
     );
@@ -460,7 +464,11 @@ async fn deletes_are_idempotent() {
     let client = pool.client(store.clone());
     let done = sign_in_with_sms(&pool, &client, "ola@example.com").await;
     let key = done.device.device_key.clone().unwrap();
-    let alias = format!("alias:{}:{}:ola@example.com", pool.pool_id, pool.client_id);
+    let alias = cognito_device_auth::store::alias_account(
+        &pool.pool_id,
+        &pool.client_id,
+        "ola@example.com",
+    );
     assert_eq!(
         store.read(&alias).unwrap().as_deref(),
         Some(internal.as_bytes())
@@ -534,4 +542,144 @@ async fn a_panicking_or_failing_app_store_is_an_error_not_a_crash() {
         client.sign_in("ada", PASSWORD).await.unwrap(),
         SignInStep::SmsCode(_)
     ));
+}
+
+/// Account names are what other processes can see (Secret Service attributes and labels,
+/// Android preference keys): none carries the e-mail address, the phone number, the user
+/// name, the pool or the client.
+#[tokio::test]
+async fn account_names_carry_no_identifier_in_clear() {
+    let pool = Pool::start(PoolSetup {
+        email_alias: true,
+        ..PoolSetup::default()
+    })
+    .await;
+    let internal = pool
+        .user(
+            "vera",
+            &[("email", "vera@example.com"), ("email_verified", "true")],
+        )
+        .await;
+    let store = Arc::new(MemoryStore::new());
+    let client = pool.client(store.clone());
+    sign_in_with_sms(&pool, &client, "vera@example.com").await;
+    let accounts = store.accounts();
+    assert!(accounts.len() >= 3, "record, alias and index: {accounts:?}");
+    for account in &accounts {
+        for clear in [
+            "vera",
+            "example",
+            "+1555",
+            "5555550100",
+            internal.as_str(),
+            pool.pool_id.as_str(),
+            pool.client_id.as_str(),
+        ] {
+            assert!(!account.contains(clear), "{account} contains {clear}");
+        }
+    }
+    // The names are the documented function of (pool, client, name).
+    assert!(
+        accounts.contains(&cognito_device_auth::store::record_account(
+            &pool.pool_id,
+            &pool.client_id,
+            &internal
+        ))
+    );
+    assert!(
+        accounts.contains(&cognito_device_auth::store::alias_account(
+            &pool.pool_id,
+            &pool.client_id,
+            "vera@example.com"
+        ))
+    );
+}
+
+/// Records written under the first naming (`device:<pool>:<client>:<name>`) are read, moved
+/// to the hashed name, and keep skipping MFA.
+#[tokio::test]
+async fn a_record_under_the_first_naming_is_moved_and_still_skips_mfa() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    let internal = pool.user("walt", &[]).await;
+    let store = Arc::new(MemoryStore::new());
+    let client = pool.client(store.clone());
+    remembered_device(&pool, &client, "walt").await;
+    let current = record_account(&pool, &internal);
+    let legacy = format!("device:{}:{}:{internal}", pool.pool_id, pool.client_id);
+    let bytes = store.read(&current).unwrap().expect("the record");
+    store.write(&legacy, &bytes).unwrap();
+    store.delete(&current).unwrap();
+
+    let done = sign_in_without_mfa(&client, "walt").await;
+    assert!(done.device.skipped_mfa);
+    assert_eq!(store.read(&legacy).unwrap(), None, "moved away");
+    assert!(store.read(&current).unwrap().is_some(), "moved here");
+}
+
+/// The offline wipe: one user's entries go now, without the network; the server keeps the
+/// device; the next sign-in answers MFA. Then every entry of the store goes.
+#[tokio::test]
+async fn local_wipes_remove_one_user_or_everything_offline() {
+    let pool = Pool::start(PoolSetup {
+        email_alias: true,
+        ..PoolSetup::default()
+    })
+    .await;
+    let ines = pool
+        .user(
+            "ines",
+            &[("email", "ines@example.com"), ("email_verified", "true")],
+        )
+        .await;
+    let jon = pool.user("jon", &[]).await;
+    let store = Arc::new(MemoryStore::new());
+    let client = pool.client(store.clone());
+    let key = sign_in_with_sms(&pool, &client, "ines@example.com")
+        .await
+        .device
+        .device_key
+        .expect("a device");
+    remembered_device(&pool, &client, "jon").await;
+    let jons_record = store.read(&record_account(&pool, &jon)).unwrap();
+    assert!(jons_record.is_some());
+
+    // Offline: a client on the same store whose endpoint refuses every connection.
+    let offline = cognito_device_auth::Client::new(
+        cognito_device_auth::ClientConfig::new(&pool.pool_id, &pool.client_id)
+            .with_endpoint("http://127.0.0.1:9")
+            .with_store(store.clone()),
+    )
+    .unwrap();
+    assert!(
+        offline
+            .forget_device_locally("ines@example.com")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        client.current_device("ines@example.com").await.unwrap(),
+        None
+    );
+    assert_eq!(client.current_device(&ines).await.unwrap(), None);
+    assert_eq!(
+        store.read(&record_account(&pool, &jon)).unwrap(),
+        jons_record
+    );
+    assert_eq!(
+        pool.server_devices(&ines).await,
+        vec![(key, Some("remembered".to_owned()))],
+        "the server keeps the device"
+    );
+    let sms_before = pool.emulator.sms_outbox(Some("ines")).len();
+    sign_in_with_sms(&pool, &client, "ines@example.com").await;
+    assert_eq!(pool.emulator.sms_outbox(Some("ines")).len(), sms_before + 1);
+    // Nothing stored: not an error.
+    assert!(!client.forget_device_locally("nobody").await.unwrap());
+
+    // Everything this SDK wrote, for every user: the store is empty afterwards.
+    store.write("an-entry-of-the-app", b"kept").unwrap();
+    let removed = offline.remove_all_local_entries().await.unwrap();
+    assert!(removed >= 3, "{removed}");
+    assert_eq!(store.accounts(), vec!["an-entry-of-the-app".to_owned()]);
+    assert_eq!(client.current_device("jon").await.unwrap(), None);
 }

@@ -195,6 +195,23 @@ impl Client {
         Ok(self.inner.sign_in(&username, password).await?.into())
     }
 
+    /// `signIn` with the password as UTF-8 bytes, for apps that keep passwords out of
+    /// immutable strings (a `CharArray` encoded into a `ByteArray` in Kotlin, `[UInt8]` /
+    /// `Data` in Swift): clear your array after the call. The SDK's copy is wiped as soon as no
+    /// step needs it. Not UTF-8: an `InvalidStepAnswer` error, and the bytes are wiped too.
+    pub async fn sign_in_with_password_bytes(
+        &self,
+        username: String,
+        password: Vec<u8>,
+    ) -> Result<SignInStep, CognitoError> {
+        let password = String::from_utf8(password).map_err(|e| {
+            let mut bytes = e.into_bytes();
+            zeroize::Zeroize::zeroize(&mut bytes);
+            crate::Error::InvalidStepAnswer("the password is not valid UTF-8".into())
+        })?;
+        Ok(self.inner.sign_in(&username, password).await?.into())
+    }
+
     /// New ID and access tokens for `refreshToken` (with this device's key, so it works in
     /// pools that bind refresh tokens to devices). `username` is the one the sign-in returned.
     pub async fn refresh(
@@ -263,6 +280,22 @@ impl Client {
             .inner
             .forget_device(&tokens, &username, device_key.as_deref())
             .await?)
+    }
+
+    /// Removes this user's device secret and alias entries from this device now, without the
+    /// network (the server keeps the device until it is forgotten there; the next sign-in
+    /// answers MFA). `username` as typed or as the sign-in returned it. Returns whether an
+    /// entry was found.
+    pub async fn forget_device_locally(&self, username: String) -> Result<bool, CognitoError> {
+        Ok(self.inner.forget_device_locally(&username).await?)
+    }
+
+    /// Removes every entry this SDK wrote to this client's store, for every user ("remove
+    /// this account from this phone"); returns how many there were. Offline; the devices stay
+    /// on the server.
+    pub async fn remove_all_local_entries(&self) -> Result<u64, CognitoError> {
+        let removed = self.inner.remove_all_local_entries().await?;
+        Ok(u64::try_from(removed).unwrap_or(u64::MAX))
     }
 
     /// Signs out: revokes this session's refresh token, or every session of the user

@@ -64,6 +64,24 @@ impl PendingTokens {
     fn remove(&self, device_key: &str) {
         self.lock().remove(device_key);
     }
+
+    /// Drops what is kept for `name` and its device (a local wipe).
+    pub(crate) fn forget(&self, name: &str, device_key: Option<&str>) {
+        let unstored = self
+            .1
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(name);
+        for key in device_key.into_iter().chain(unstored.as_deref()) {
+            self.remove(key);
+        }
+    }
+
+    /// Drops everything (a wipe of every local entry).
+    pub(crate) fn forget_all(&self) {
+        self.lock().clear();
+        self.1.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
 }
 
 /// Keeps the session's access token to finish the device's confirmation later.

@@ -3,10 +3,12 @@
 //! [`DeviceRecord`] format with an alias index from typed user names to internal ones
 //! (docs/protocol.md 5.1 and 6).
 
+pub mod accounts;
 pub mod keychain;
 mod memory;
 pub(crate) mod record;
 
+pub use accounts::{alias_account, record_account, remove_all_entries};
 pub use keychain::{KeychainBackend, KeychainStore};
 pub use memory::MemoryStore;
 pub use record::{DeviceRecord, DeviceState, RECORD_FORMAT_VERSION};

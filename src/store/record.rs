@@ -9,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use super::accounts::{self, update_index};
 use super::{SecretStore, StoreError};
 use crate::srp::DevicePassword;
 
@@ -212,14 +213,27 @@ impl DeviceRecords {
         }
     }
 
-    /// The account of a user's record: `device:<pool id>:<client id>:<internal user name>`.
+    /// The account of a user's record (a hash: no identifier in clear, see
+    /// [`accounts`](super::accounts)).
     pub(crate) fn record_account(&self, username: &str) -> String {
-        format!("device:{}:{}:{username}", self.pool_id, self.client_id)
+        accounts::record_account(&self.pool_id, &self.client_id, username)
     }
 
-    /// The account of an alias: `alias:<pool id>:<client id>:<typed name>`.
+    /// The account of an alias (a hash of the typed name).
     pub(crate) fn alias_account(&self, typed: &str) -> String {
-        format!("alias:{}:{}:{typed}", self.pool_id, self.client_id)
+        accounts::alias_account(&self.pool_id, &self.client_id, typed)
+    }
+
+    /// The record and alias accounts of `username` and `aliases`, in both namings.
+    fn all_accounts(&self, username: &str, aliases: &[String]) -> (Vec<String>, Vec<String>) {
+        let (pool, client) = (&self.pool_id, &self.client_id);
+        let mut current = vec![self.record_account(username)];
+        let mut legacy = vec![accounts::legacy_record_account(pool, client, username)];
+        for alias in aliases.iter().filter(|a| **a != username) {
+            current.push(self.alias_account(alias));
+            legacy.push(accounts::legacy_alias_account(pool, client, alias));
+        }
+        (current, legacy)
     }
 
     async fn blocking<T: Send + 'static>(
@@ -244,7 +258,11 @@ impl DeviceRecords {
             return Ok(direct);
         }
         let alias_account = self.alias_account(name);
-        let internal = match self.blocking(move |s| s.read(&alias_account)).await {
+        let legacy = accounts::legacy_alias_account(&self.pool_id, &self.client_id, name);
+        let internal = match self
+            .blocking(move |s| read_moving(s, &alias_account, &legacy))
+            .await
+        {
             Ok(bytes) => bytes.and_then(|bytes| String::from_utf8(bytes).ok()),
             // An undecryptable alias says nothing: as if absent (the record is found under
             // the internal name once the server names it, and the alias is written again).
@@ -262,7 +280,11 @@ impl DeviceRecords {
 
     async fn read_record(&self, username: &str) -> Result<Lookup, StoreError> {
         let account = self.record_account(username);
-        let bytes = match self.blocking(move |s| s.read(&account)).await {
+        let legacy = accounts::legacy_record_account(&self.pool_id, &self.client_id, username);
+        let bytes = match self
+            .blocking(move |s| read_moving(s, &account, &legacy))
+            .await
+        {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Ok(Lookup::None),
             // Undecryptable (a restored backup without its key): a damaged record, replaced
@@ -290,11 +312,20 @@ impl DeviceRecords {
         })
     }
 
-    /// Writes a record under its user name, and an alias entry for each alias.
+    /// Writes a record under its user name, and an alias entry for each alias. The index names
+    /// them first, so that [`accounts::remove_all_entries`] finds every entry ever written.
     pub(crate) async fn save(&self, record: &DeviceRecord) -> Result<(), StoreError> {
+        let (written, _) = self.all_accounts(&record.username, &record.aliases);
+        let named = written.clone();
+        self.blocking(move |s| update_index(s, &named, &[])).await?;
         let account = self.record_account(&record.username);
         let bytes = record.to_bytes();
-        self.blocking(move |s| s.write(&account, &bytes)).await?;
+        if let Err(e) = self.blocking(move |s| s.write(&account, &bytes)).await {
+            // Nothing was written: the index names nothing new either (best effort; a name
+            // left over is harmless).
+            let _ = self.blocking(move |s| update_index(s, &[], &written)).await;
+            return Err(e);
+        }
         for alias in record.aliases.iter().filter(|a| **a != record.username) {
             let account = self.alias_account(alias);
             let username = record.username.clone();
@@ -304,20 +335,51 @@ impl DeviceRecords {
         Ok(())
     }
 
+    /// Removes every entry the index of this store names (all pools, clients and users).
+    pub(crate) async fn remove_all(&self) -> Result<usize, StoreError> {
+        self.blocking(accounts::remove_all_entries).await
+    }
+
     /// Deletes the record read under `username` (and its aliases, when it could be read).
     pub(crate) async fn delete(
         &self,
         username: &str,
         aliases: &[String],
     ) -> Result<(), StoreError> {
-        let account = self.record_account(username);
-        self.blocking(move |s| s.delete(&account)).await?;
-        for alias in aliases {
-            let account = self.alias_account(alias);
-            self.blocking(move |s| s.delete(&account)).await?;
+        let (current, legacy) = self.all_accounts(username, aliases);
+        let removed = current.clone();
+        self.blocking(move |s| {
+            for account in current.iter().chain(&legacy) {
+                s.delete(account)?;
+            }
+            Ok(())
+        })
+        .await?;
+        if let Err(e) = self.blocking(move |s| update_index(s, &[], &removed)).await {
+            // A name left in the index is harmless: removing an absent entry succeeds.
+            tracing::warn!(error = %e, "could not update the store's index");
         }
         Ok(())
     }
+}
+
+/// Reads `account`; when absent, reads the same entry under its first naming (`legacy`) and
+/// moves it: written under `account` (named in the index), then deleted under `legacy`.
+fn read_moving(
+    store: &dyn SecretStore,
+    account: &str,
+    legacy: &str,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    if let Some(bytes) = store.read(account)? {
+        return Ok(Some(bytes));
+    }
+    let Some(bytes) = store.read(legacy)? else {
+        return Ok(None);
+    };
+    update_index(store, &[account.to_owned()], &[])?;
+    store.write(account, &bytes)?;
+    store.delete(legacy)?;
+    Ok(Some(bytes))
 }
 
 /// Seconds since the epoch (0 for a clock before 1970).

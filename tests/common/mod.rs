@@ -426,3 +426,13 @@ pub fn totp(secret_base32: &str) -> String {
     let number = u32::from_be_bytes(digest[offset..offset + 4].try_into().unwrap()) & 0x7fff_ffff;
     format!("{:06}", number % 1_000_000)
 }
+
+/// The entries of a store other than the index of entries the SDK keeps
+/// (`store::accounts::INDEX_ACCOUNT`).
+pub fn entries(store: &MemoryStore) -> Vec<String> {
+    store
+        .accounts()
+        .into_iter()
+        .filter(|a| a != cognito_device_auth::store::accounts::INDEX_ACCOUNT)
+        .collect()
+}

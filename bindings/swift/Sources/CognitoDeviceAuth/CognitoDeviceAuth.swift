@@ -487,6 +487,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
+    typealias FfiType = UInt64
+    typealias SwiftType = UInt64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -681,6 +697,14 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func forgetDevice(tokens: Tokens, username: String, deviceKey: String?) async throws 
     
     /**
+     * Removes this user's device secret and alias entries from this device now, without the
+     * network (the server keeps the device until it is forgotten there; the next sign-in
+     * answers MFA). `username` as typed or as the sign-in returned it. Returns whether an
+     * entry was found.
+     */
+    func forgetDeviceLocally(username: String) async throws  -> Bool
+    
+    /**
      * New ID and access tokens for `refreshToken` (with this device's key, so it works in
      * pools that bind refresh tokens to devices). `username` is the one the sign-in returned.
      */
@@ -693,10 +717,25 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func rememberDevice(tokens: Tokens, username: String, deviceKey: String, remembered: Bool) async throws 
     
     /**
+     * Removes every entry this SDK wrote to this client's store, for every user ("remove
+     * this account from this phone"); returns how many there were. Offline; the devices stay
+     * on the server.
+     */
+    func removeAllLocalEntries() async throws  -> UInt64
+    
+    /**
      * Starts a sign-in (USER_SRP_AUTH; the password never leaves the device). When this device
      * is remembered, Cognito skips MFA. Returns what the app must do next.
      */
     func signIn(username: String, password: String) async throws  -> SignInStep
+    
+    /**
+     * `signIn` with the password as UTF-8 bytes, for apps that keep passwords out of
+     * immutable strings (a `CharArray` encoded into a `ByteArray` in Kotlin, `[UInt8]` /
+     * `Data` in Swift): clear your array after the call. The SDK's copy is wiped as soon as no
+     * step needs it. Not UTF-8: an `InvalidStepAnswer` error, and the bytes are wiped too.
+     */
+    func signInWithPasswordBytes(username: String, password: Data) async throws  -> SignInStep
     
     /**
      * Signs out: revokes this session's refresh token, or every session of the user
@@ -876,6 +915,28 @@ open func forgetDevice(tokens: Tokens, username: String, deviceKey: String?)asyn
 }
     
     /**
+     * Removes this user's device secret and alias entries from this device now, without the
+     * network (the server keeps the device until it is forgotten there; the next sign-in
+     * answers MFA). `username` as typed or as the sign-in returned it. Returns whether an
+     * entry was found.
+     */
+open func forgetDeviceLocally(username: String)async throws  -> Bool  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_cognito_device_auth_fn_method_client_forget_device_locally(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(username)
+                )
+            },
+            pollFunc: ffi_cognito_device_auth_rust_future_poll_i8,
+            completeFunc: ffi_cognito_device_auth_rust_future_complete_i8,
+            freeFunc: ffi_cognito_device_auth_rust_future_free_i8,
+            liftFunc: FfiConverterBool.lift,
+            errorHandler: FfiConverterTypeCognitoError_lift
+        )
+}
+    
+    /**
      * New ID and access tokens for `refreshToken` (with this device's key, so it works in
      * pools that bind refresh tokens to devices). `username` is the one the sign-in returned.
      */
@@ -916,6 +977,27 @@ open func rememberDevice(tokens: Tokens, username: String, deviceKey: String, re
 }
     
     /**
+     * Removes every entry this SDK wrote to this client's store, for every user ("remove
+     * this account from this phone"); returns how many there were. Offline; the devices stay
+     * on the server.
+     */
+open func removeAllLocalEntries()async throws  -> UInt64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_cognito_device_auth_fn_method_client_remove_all_local_entries(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_cognito_device_auth_rust_future_poll_u64,
+            completeFunc: ffi_cognito_device_auth_rust_future_complete_u64,
+            freeFunc: ffi_cognito_device_auth_rust_future_free_u64,
+            liftFunc: FfiConverterUInt64.lift,
+            errorHandler: FfiConverterTypeCognitoError_lift
+        )
+}
+    
+    /**
      * Starts a sign-in (USER_SRP_AUTH; the password never leaves the device). When this device
      * is remembered, Cognito skips MFA. Returns what the app must do next.
      */
@@ -925,6 +1007,28 @@ open func signIn(username: String, password: String)async throws  -> SignInStep 
             rustFutureFunc: {
                 uniffi_cognito_device_auth_fn_method_client_sign_in(
                         self.uniffiCloneHandle(),FfiConverterString.lower(username),FfiConverterString.lower(password)
+                )
+            },
+            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSignInStep_lift,
+            errorHandler: FfiConverterTypeCognitoError_lift
+        )
+}
+    
+    /**
+     * `signIn` with the password as UTF-8 bytes, for apps that keep passwords out of
+     * immutable strings (a `CharArray` encoded into a `ByteArray` in Kotlin, `[UInt8]` /
+     * `Data` in Swift): clear your array after the call. The SDK's copy is wiped as soon as no
+     * step needs it. Not UTF-8: an `InvalidStepAnswer` error, and the bytes are wiped too.
+     */
+open func signInWithPasswordBytes(username: String, password: Data)async throws  -> SignInStep  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_cognito_device_auth_fn_method_client_sign_in_with_password_bytes(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(username),FfiConverterData.lower(password)
                 )
             },
             pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
@@ -4113,13 +4217,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cognito_device_auth_checksum_method_client_forget_device() != 2487) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_cognito_device_auth_checksum_method_client_forget_device_locally() != 57980) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_cognito_device_auth_checksum_method_client_refresh() != 30049) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cognito_device_auth_checksum_method_client_remember_device() != 21641) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_cognito_device_auth_checksum_method_client_remove_all_local_entries() != 63477) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_cognito_device_auth_checksum_method_client_sign_in() != 37099) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cognito_device_auth_checksum_method_client_sign_in_with_password_bytes() != 1721) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cognito_device_auth_checksum_method_client_sign_out() != 32527) {

@@ -13,7 +13,7 @@ const val CLIENT_ID = "kotlintestclient"
 const val PASSWORD = "Correct-Horse-9"
 
 /** The users the seed creates: `alice`, `bob`... and `user00`..`user19` for the concurrency test. */
-val SEEDED_USERS = listOf("alice", "bob", "carol", "dave", "erin", "frank") +
+val SEEDED_USERS = listOf("alice", "bob", "carol", "dave", "erin", "frank", "gina") +
     (0 until 20).map { "user%02d".format(it) }
 
 /**

@@ -119,6 +119,35 @@ class SignInTest {
     }
 
     @Test
+    fun `a password as bytes signs in, and local wipes need no network`() = runBlocking {
+        val store = InMemorySecretStore()
+        val client = client(store)
+        val password = PASSWORD.toByteArray(Charsets.UTF_8)
+        val sms = assertIs<SignInStep.SmsCode>(client.signInWithPasswordBytes("gina", password))
+        password.fill(0)
+        val first = assertNotNull(sms.step.submit(emulator.lastSmsCode("gina")).signedInOrNull)
+        assertTrue(first.device.remembered)
+        // No e-mail, user, pool or client id in the names other processes could see.
+        for (account in store.accounts) {
+            for (clear in listOf("gina", POOL_ID, CLIENT_ID)) assertFalse(account.contains(clear), account)
+        }
+
+        // Offline: a client on the same store whose endpoint refuses every connection.
+        val offline = Client(ClientConfig(POOL_ID, CLIENT_ID, endpoint = "http://127.0.0.1:9", store = store))
+        assertTrue(offline.forgetDeviceLocally("gina"))
+        assertEquals(null, client.currentDevice("gina"))
+        assertIs<SignInStep.SmsCode>(client.signIn("gina", PASSWORD), "MFA again without the local device")
+        assertFalse(offline.forgetDeviceLocally("nobody"))
+        assertTrue(offline.removeAllLocalEntries() >= 0u)
+        assertTrue(store.accounts.isEmpty(), "${store.accounts}")
+        offline.close()
+
+        val notUtf8 = byteArrayOf(0xff.toByte(), 0xfe.toByte())
+        assertThrows<CognitoException.InvalidStepAnswer> { runBlocking { client.signInWithPasswordBytes("gina", notUtf8) } }
+        Unit
+    }
+
+    @Test
     fun `a store that throws surfaces as StoreFailed`() = runBlocking {
         val throwing = object : SecretStore {
             override fun read(account: String): ByteArray? = throw IllegalStateException("disk on fire")
