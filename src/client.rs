@@ -250,8 +250,11 @@ impl Client {
         Self::build(config, None)
     }
 
-    /// Internal (fuzzing): a client whose calls go to `http` instead of the network.
-    #[cfg(feature = "fuzzing")]
+    /// Internal (fuzzing): a client whose calls go to `http` instead of the network. Exists
+    /// only in builds of this repository or of cargo fuzz (the `fuzzing` feature and the cfg
+    /// `cognito_device_auth_internal` or `fuzzing`, see .cargo/config.toml): a dependency of an
+    /// app that turns the feature on does not get it.
+    #[cfg(all(feature = "fuzzing", any(fuzzing, cognito_device_auth_internal)))]
     #[doc(hidden)]
     pub fn with_http_client(
         config: ClientConfig,

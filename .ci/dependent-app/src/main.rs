@@ -3,6 +3,13 @@
 use cognito_device_auth::srp::UserSrpSession;
 use cognito_device_auth::{Client, ClientConfig};
 
+/// Must not compile outside this repository's builds (.ci/internal-hook.sh).
+#[cfg(feature = "try-internal-hook")]
+#[allow(dead_code)]
+fn reaches_the_internal_hook() {
+    let _ = Client::with_http_client;
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pool = "us-east-1_AbCdEf123";
     let session = UserSrpSession::new(pool)?;
