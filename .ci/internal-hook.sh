@@ -2,8 +2,8 @@
 # The SDK's internal hook that replaces the HTTP client (`Client::with_http_client`, for the
 # fuzz targets) exists only in this repository's builds and in cargo fuzz, never in an app's,
 # even when a dependency turns on the `fuzzing` feature (features are additive). The cfg that
-# enables it comes from .cargo/config.toml, which cargo reads from the working directory: an
-# app builds elsewhere. This builds .ci/dependent-app from a directory outside the repository,
+# enables it comes from build.rs, when .cargo/config.toml (which cargo reads from the working
+# directory) sets COGNITO_DEVICE_AUTH_INTERNAL: an app builds elsewhere. This builds .ci/dependent-app from a directory outside the repository,
 # with the feature on, and requires the compiler to refuse the hook; then without the feature,
 # and requires success.
 set -euo pipefail
@@ -13,6 +13,7 @@ trap 'rm -rf "$outside"' EXIT
 cp "$root/Cargo.lock" "$root/.ci/dependent-app/Cargo.lock"
 manifest="$root/.ci/dependent-app/Cargo.toml"
 cd "$outside"
+unset COGNITO_DEVICE_AUTH_INTERNAL
 if cargo check --manifest-path "$manifest" --features try-internal-hook >"$outside/log" 2>&1; then
   echo "the internal HTTP hook compiled in an app's build with the fuzzing feature on" >&2
   exit 1

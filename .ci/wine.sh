@@ -16,7 +16,9 @@ target=x86_64-pc-windows-gnu
 wine=/usr/lib/wine/wine64
 [ -x "$wine" ] || wine=$(command -v wine64 || command -v wine)
 work=$(mktemp -d)
-trap 'wineserver -k >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+# Debian's wine64 package installs the server as wineserver64 next to wine64, not on PATH.
+wineserver=$(command -v wineserver || echo "$(dirname "$wine")/wineserver64")
+trap '"$wineserver" -k >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 
 echo "== Wine prefix ($("$wine" --version))"

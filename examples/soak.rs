@@ -229,15 +229,22 @@ async fn main() -> Result<()> {
         let local_key = local
             .filter(|l| l.confirmed && l.remembered)
             .map(|l| l.device_key);
+        // One device record per user, besides the store's index of entries.
+        let items: Vec<String> = user
+            .store
+            .accounts()
+            .into_iter()
+            .filter(|a| a != cognito_device_auth::store::accounts::INDEX_ACCOUNT)
+            .collect();
         let ok = local_key
             .as_ref()
             .is_some_and(|key| remembered == [key.clone()])
-            && user.store.accounts().len() == 1;
+            && items.len() == 1;
         if !ok {
             inconsistent.push(format!(
-                "{}: local {local_key:?}, server remembers {remembered:?}, {} local items",
+                "{}: local {local_key:?}, server remembers {remembered:?}, {} local items {items:?}",
                 user.name,
-                user.store.accounts().len()
+                items.len()
             ));
         }
     }

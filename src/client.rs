@@ -251,10 +251,10 @@ impl Client {
     }
 
     /// Internal (fuzzing): a client whose calls go to `http` instead of the network. Exists
-    /// only in builds of this repository or of cargo fuzz (the `fuzzing` feature and the cfg
-    /// `cognito_device_auth_internal` or `fuzzing`, see .cargo/config.toml): a dependency of an
+    /// only in builds run inside this repository (the `fuzzing` feature and the cfg
+    /// `cognito_device_auth_internal`, see build.rs and .cargo/config.toml): a dependency of an
     /// app that turns the feature on does not get it.
-    #[cfg(all(feature = "fuzzing", any(fuzzing, cognito_device_auth_internal)))]
+    #[cfg(all(feature = "fuzzing", cognito_device_auth_internal))]
     #[doc(hidden)]
     pub fn with_http_client(
         config: ClientConfig,
@@ -583,14 +583,14 @@ impl Client {
     pub async fn forget_device_locally(&self, username: &str) -> Result<bool, Error> {
         let _records = self.inner.record_lock.lock().await;
         let names = [username.to_owned()];
-        let (found, device_key) = match self.inner.records.find(username).await? {
+        let (found, internal, device_key) = match self.inner.records.find(username).await? {
             Lookup::Found {
                 account_user,
                 record,
             } => {
                 let aliases: Vec<String> = record.aliases.iter().chain(&names).cloned().collect();
                 self.inner.records.delete(&account_user, &aliases).await?;
-                (true, Some(record.device_key.clone()))
+                (true, account_user, Some(record.device_key.clone()))
             }
             Lookup::Unreadable {
                 account_user,
@@ -598,14 +598,16 @@ impl Client {
                 ..
             } => {
                 self.inner.records.delete(&account_user, &names).await?;
-                (true, device_key)
+                (true, account_user, device_key)
             }
             Lookup::None => {
                 self.inner.records.delete(username, &names).await?;
-                (false, None)
+                (false, username.to_owned(), None)
             }
         };
+        // What is kept in memory under either name goes too.
         self.inner.pending.forget(username, device_key.as_deref());
+        self.inner.pending.forget(&internal, None);
         Ok(found)
     }
 

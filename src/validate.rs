@@ -57,26 +57,34 @@ fn is_region(region: &str) -> bool {
 /// (`localhost`, `127.0.0.0/8`, `::1`) unless `allow_plain_http` (a debug-build-only opt-in
 /// for tests, see [`crate::ClientConfig::with_plain_http_for_tests`]).
 pub(crate) fn endpoint(url: &str, allow_plain_http: bool) -> Result<(), Error> {
+    // Messages show the URL without any `user:password@` it carries.
+    let shown = match url.split_once('@') {
+        Some((before, after)) => {
+            let scheme = before.split_once("://").map_or("", |(s, _)| s);
+            format!("{scheme}://[credentials removed]@{after}")
+        }
+        None => url.to_owned(),
+    };
     let uri: http::Uri = url.parse().map_err(|_| {
         Error::Configuration(format!(
-            "endpoint {url:?} is not a URL (expected https://host[:port])"
+            "endpoint {shown:?} is not a URL (expected https://host[:port])"
         ))
     })?;
     let host = uri.host().unwrap_or_default();
     if host.is_empty() {
         return Err(Error::Configuration(format!(
-            "endpoint {url:?} has no host (expected https://host[:port])"
+            "endpoint {shown:?} has no host (expected https://host[:port])"
         )));
     }
     match uri.scheme_str() {
         Some("https") => Ok(()),
         Some("http") if is_loopback(host) || allow_plain_http => Ok(()),
         Some("http") => Err(Error::Configuration(format!(
-            "endpoint {url:?}: plain http:// is allowed only to this machine (localhost, \
+            "endpoint {shown:?}: plain http:// is allowed only to this machine (localhost, \
              127.0.0.1, [::1]: the emulator, a local proxy); use https:// for {host:?}"
         ))),
         _ => Err(Error::Configuration(format!(
-            "endpoint {url:?} must start with https:// (or http:// to localhost)"
+            "endpoint {shown:?} must start with https:// (or http:// to localhost)"
         ))),
     }
 }
@@ -177,5 +185,14 @@ mod tests {
             }
         }
         endpoint("http://emulator:9229", true).unwrap();
+        // Credentials in the URL never reach the message; the real host decides.
+        match endpoint("http://admin:hunter2@10.0.0.2:9229", false) {
+            Err(Error::Configuration(message)) => {
+                assert!(!message.contains("hunter2"), "{message}");
+                assert!(message.contains("10.0.0.2"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(endpoint("http://localhost@evil.example", false).is_err());
     }
 }

@@ -1,13 +1,15 @@
-//! No secret reaches a log, at any level: everything that `tracing` emits at TRACE (events and
-//! span fields of every crate in the process: this SDK, the AWS SDK's orchestrator, hyper, the
-//! keychain stores) is captured during a full sign-in with SMS MFA and a new device, a
-//! sign-in with the remembered device, a refresh, a new-password sign-in and a TOTP set-up,
-//! with an app client that has a secret. The capture must hold none of the passwords, the
-//! device password, the tokens, the client secret, the TOTP secret or the codes.
+//! No secret reaches a log, at any level: everything emitted at TRACE through `tracing` (events
+//! and span fields of every crate, on every thread: the blocking threads that run the store
+//! too) and through the `log` crate (`keyring-core`, which the keychain store runs on) is
+//! captured during a full sign-in with SMS MFA and a new device, a sign-in with the remembered
+//! device, a refresh, a new-password sign-in and a TOTP set-up, with an app client that has a
+//! secret and the keychain store (over `keyring-core`'s mock credential store). The capture
+//! must hold none of the passwords, the device passwords, the tokens, the client secret, the
+//! TOTP secret or the codes.
 //!
-//! Request bodies print as `BoxBody` twice over: the AWS SDK's stalled-stream protection wraps
-//! them, and this SDK's own interceptor (src/transport/redact.rs) makes any in-memory body
-//! opaque before transmit. Response bodies of the operations that carry secrets are redacted
+//! Request bodies print as `BoxBody` because this SDK's own interceptor
+//! (src/transport/redact.rs) makes them opaque before transmit (the client turns the AWS SDK's
+//! stalled-stream protection off, which would otherwise wrap them too). Response bodies of the operations that carry secrets are redacted
 //! by the AWS SDK unless `LOG_SENSITIVE_BODIES=true` is set (the README names that limit).
 //!
 //! The emulator runs in this process too; its own events (target `cognito_emulator`) are left
@@ -21,7 +23,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_cognitoidentityprovider as cip;
-use cognito_device_auth::store::{DeviceRecord, MemoryStore, SecretStore};
+use cognito_device_auth::store::{DeviceRecord, KeychainStore, SecretStore};
 use cognito_device_auth::{SignInStep, SignedIn};
 use common::*;
 use tracing_subscriber::fmt::MakeWriter;
@@ -52,6 +54,25 @@ impl<'a> MakeWriter<'a> for Capture {
     fn make_writer(&'a self) -> Self::Writer {
         self.clone()
     }
+}
+
+/// The `log` crate's records, written into the same capture.
+struct LogBridge(Mutex<Capture>);
+
+impl log::Log for LogBridge {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        let line = format!(
+            "{} {}: {}\n",
+            record.level(),
+            record.target(),
+            record.args()
+        );
+        let _ = self.0.lock().unwrap().write_all(line.as_bytes());
+    }
+    fn flush(&self) {}
 }
 
 /// Secrets the log must not hold, with what each one is.
@@ -123,7 +144,9 @@ async fn no_secret_reaches_any_log_level() {
         .send()
         .await
         .expect("AdminCreateUser");
-    let store = Arc::new(MemoryStore::new());
+    let store = Arc::new(KeychainStore::from_credential_store(
+        keyring_core::mock::Store::new().unwrap(),
+    ));
     let client = pool.client(store.clone());
 
     let capture = Capture::default();
@@ -136,8 +159,12 @@ async fn no_secret_reaches_any_log_level() {
             !m.target().starts_with("cognito_emulator")
         }))
         .with_filter(filter::LevelFilter::TRACE);
-    let subscriber = tracing_subscriber::registry().with(layer);
-    let guard = tracing::subscriber::set_default(subscriber);
+    // Global (every thread), and the only test of this binary.
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+        .expect("the only subscriber");
+    log::set_boxed_logger(Box::new(LogBridge(Mutex::new(capture.clone()))))
+        .expect("the only logger");
+    log::set_max_level(log::LevelFilter::Trace);
 
     // SMS MFA, a new device confirmed and remembered.
     let step = client.sign_in("lena", PASSWORD).await.expect("sign-in");
@@ -197,12 +224,19 @@ async fn no_secret_reaches_any_log_level() {
     secrets.signed_in("olga", &done);
     // A control: a secret that does reach the log is found by the search below.
     tracing::trace!(target: "log_capture_control", "control value {CONTROL}");
-    drop(guard);
+    log::trace!(target: "log_capture_control", "log control {CONTROL}-log");
 
-    // Every device password the store now holds.
+    // Every device password the store now holds (its index names every entry).
+    let index = store
+        .read(cognito_device_auth::store::accounts::INDEX_ACCOUNT)
+        .unwrap()
+        .expect("the index");
+    let accounts: Vec<String> = serde_json::from_slice(&index).unwrap();
     let mut devices = 0;
-    for account in store.accounts() {
-        let bytes = store.read(&account).unwrap().expect("an entry");
+    for account in accounts {
+        let Some(bytes) = store.read(&account).unwrap() else {
+            continue;
+        };
         if let Ok(record) = DeviceRecord::from_bytes(&bytes) {
             secrets.add("a device password", record.device_password.expose());
             devices += 1;
@@ -225,6 +259,15 @@ async fn no_secret_reaches_any_log_level() {
     assert!(
         log.contains(CONTROL),
         "the control value is missing: the search sees nothing"
+    );
+    assert!(
+        log.contains(&format!("{CONTROL}-log")),
+        "the log crate's records are not captured"
+    );
+    assert!(
+        log.contains("keyring"),
+        "no record of the keychain store's crates: {} lines",
+        log.lines().count()
     );
     for (what, value) in &secrets.0 {
         if let Some(at) = log.find(value.as_str()) {

@@ -614,6 +614,7 @@ async fn a_record_under_the_first_naming_is_moved_and_still_skips_mfa() {
     assert!(done.device.skipped_mfa);
     assert_eq!(store.read(&legacy).unwrap(), None, "moved away");
     assert!(store.read(&current).unwrap().is_some(), "moved here");
+    assert_index_names_every_entry(&store);
 }
 
 /// The offline wipe: one user's entries go now, without the network; the server keeps the
@@ -642,6 +643,13 @@ async fn local_wipes_remove_one_user_or_everything_offline() {
     remembered_device(&pool, &client, "jon").await;
     let jons_record = store.read(&record_account(&pool, &jon)).unwrap();
     assert!(jons_record.is_some());
+    assert_index_names_every_entry(&store);
+    let ines_alias = cognito_device_auth::store::alias_account(
+        &pool.pool_id,
+        &pool.client_id,
+        "ines@example.com",
+    );
+    assert!(store.read(&ines_alias).unwrap().is_some());
 
     // Offline: a client on the same store whose endpoint refuses every connection.
     let offline = cognito_device_auth::Client::new(
@@ -661,6 +669,12 @@ async fn local_wipes_remove_one_user_or_everything_offline() {
         None
     );
     assert_eq!(client.current_device(&ines).await.unwrap(), None);
+    assert_eq!(
+        store.read(&ines_alias).unwrap(),
+        None,
+        "the alias entry is gone too"
+    );
+    assert_index_names_every_entry(&store);
     assert_eq!(
         store.read(&record_account(&pool, &jon)).unwrap(),
         jons_record

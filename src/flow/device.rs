@@ -29,6 +29,8 @@ pub(super) async fn finish(
     result: &AuthenticationResultType,
 ) -> Result<SignInStep, Error> {
     let tokens = Tokens::from_result(result)?;
+    // Tokens: nothing can restart this sign-in any more, so nothing sends the password again.
+    flow.wipe_password();
     let username = flow.username.clone().unwrap_or_else(|| flow.typed.clone());
     clean_up_stale(flow, &tokens).await;
 

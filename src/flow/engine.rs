@@ -63,10 +63,28 @@ pub(crate) struct Flow {
 }
 
 impl Flow {
-    /// NEW_PASSWORD_REQUIRED: a restart without the device must send the new password.
-    /// Kept only while a restart is possible (a device is in use).
-    pub(crate) fn replace_password(&mut self, password: Password) {
-        self.password = self.device.is_some().then_some(password);
+    /// NEW_PASSWORD_REQUIRED: from now on a restart without the device must send the new
+    /// password; returns the one it replaces (to put back if the server refuses the new one).
+    /// Kept only while a restart is possible (a device is in use, no tokens yet).
+    pub(crate) fn replace_password(&mut self, password: Password) -> Option<Password> {
+        let before = self.password.take();
+        if before.is_some() && self.device.is_some() {
+            self.password = Some(password);
+        }
+        before
+    }
+
+    /// Puts back the password [`Flow::replace_password`] replaced (the server refused the new
+    /// one, so the old one is still the user's), unless the sign-in is over.
+    pub(crate) fn restore_password(&mut self, before: Option<Password>) {
+        if self.password.is_some() {
+            self.password = before;
+        }
+    }
+
+    /// Drops the password: no step can need it any more.
+    pub(crate) fn wipe_password(&mut self) {
+        self.password = None;
     }
 
     /// The name challenge responses carry: the internal name once known.
@@ -153,15 +171,25 @@ async fn settle(
     mut outcome: Result<Advance, Error>,
 ) -> Result<SignInStep, Error> {
     loop {
-        match outcome? {
+        let advance = match outcome {
+            Ok(advance) => advance,
+            Err(e) => {
+                if ends_the_sign_in(&e) {
+                    flow.wipe_password();
+                }
+                return Err(e);
+            }
+        };
+        match advance {
             Advance::Step(step) => {
                 if matches!(step, SignInStep::Done(_)) {
-                    flow.password = None;
+                    flow.wipe_password();
                 }
                 return Ok(step);
             }
             Advance::Restart(details) => {
                 if flow.restarted_without_device {
+                    flow.wipe_password();
                     return Err(Error::DeviceForgotten(details));
                 }
                 flow.restarted_without_device = true;
@@ -170,6 +198,17 @@ async fn settle(
             }
         }
     }
+}
+
+/// Whether an error leaves nothing to answer again in this sign-in (the app must start a new
+/// one), so the password can go. A wrong code, a refused new password, a bad answer and a
+/// failure worth retrying keep the step open.
+fn ends_the_sign_in(e: &Error) -> bool {
+    !(e.is_retryable()
+        || matches!(
+            e,
+            Error::CodeMismatch(_) | Error::InvalidPassword(_) | Error::InvalidStepAnswer(_)
+        ))
 }
 
 /// Deletes the local record of the device in use, under the name it was read with.
@@ -331,7 +370,13 @@ async fn respond(
             .entry(param::DEVICE_KEY.to_owned())
             .or_insert_with(|| key.to_owned());
     }
-    send_response(flow, challenge, retry, || Ok(responses.clone())).await
+    let sent = send_response(flow, challenge, retry, || Ok(responses.clone())).await;
+    // Answers can be secrets (NEW_PASSWORD, a code): this copy is wiped; the copies handed to
+    // the AWS SDK are its own.
+    for value in responses.values_mut() {
+        zeroize::Zeroize::zeroize(value);
+    }
+    sent
 }
 
 /// Sends a challenge response built afresh by `build` for each attempt.

@@ -298,6 +298,9 @@ impl NewPasswordStep {
             responses.insert(format!("userAttributes.{name}"), value.clone());
         }
         let mut flow = self.flow.lock().await;
+        // A restart without the device within this very answer (docs/protocol.md 5.2) must
+        // send the new password: it is the flow's before the answer goes out.
+        let before = flow.replace_password(new_password);
         let step = engine::answer(
             &self.flow,
             &mut flow,
@@ -306,9 +309,8 @@ impl NewPasswordStep {
             None,
         )
         .await;
-        if step.is_ok() {
-            // A restart without the device (docs/protocol.md 5.2) must use the new password.
-            flow.replace_password(new_password);
+        if step.is_err() {
+            flow.restore_password(before);
         }
         step
     }

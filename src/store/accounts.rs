@@ -79,28 +79,34 @@ fn read_index(store: &dyn SecretStore) -> Result<BTreeSet<String>, StoreError> {
     }
 }
 
-/// Adds `add` to and removes `remove` from the index (one read-modify-write under a lock).
+/// Adds `add` to and removes `remove` from the index (one read-modify-write under a lock);
+/// returns the names it added that were not there before (what a rollback may remove).
 pub(crate) fn update_index(
     store: &dyn SecretStore,
     add: &[String],
     remove: &[String],
-) -> Result<(), StoreError> {
+) -> Result<Vec<String>, StoreError> {
     let _order = INDEX_LOCK.lock().unwrap_or_else(|p| p.into_inner());
     let mut index = read_index(store)?;
     let before = index.clone();
-    index.extend(add.iter().cloned());
+    let added: Vec<String> = add
+        .iter()
+        .filter(|a| index.insert((*a).clone()))
+        .cloned()
+        .collect();
     for account in remove {
         index.remove(account);
     }
     if index == before {
-        return Ok(());
+        return Ok(added);
     }
     if index.is_empty() {
-        store.delete(INDEX_ACCOUNT)
+        store.delete(INDEX_ACCOUNT)?;
     } else {
         let bytes = serde_json::to_vec(&index).expect("a set of strings serialises");
-        store.write(INDEX_ACCOUNT, &bytes)
+        store.write(INDEX_ACCOUNT, &bytes)?;
     }
+    Ok(added)
 }
 
 /// Removes every entry this SDK wrote to `store` (all user pools, app clients and users), then
@@ -138,10 +144,14 @@ mod tests {
         }
         let distinct: BTreeSet<_> = names.iter().collect();
         assert_eq!(distinct.len(), names.len());
-        // Stable: the same inputs name the same account in every version of this format.
+        // Fixed forever: a change would orphan every stored device (MFA for every user).
         assert_eq!(
             record_account("us-east-1_Pool", "client", "jane"),
-            record_account("us-east-1_Pool", "client", "jane")
+            "device:6abcc8fad0f8f782824dec48f087c5d4"
+        );
+        assert_eq!(
+            alias_account("us-east-1_Pool", "client", "jane@example.com"),
+            "alias:9ba9c132fae6a17421d0adf120a60981"
         );
         assert!(names[0].starts_with("device:") && names[4].starts_with("alias:"));
     }

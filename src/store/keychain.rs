@@ -11,8 +11,9 @@
 //!
 //! Every item lives under the service name [`DEFAULT_SERVICE`] (configurable with
 //! [`KeychainStore::with_service`]) and the account names of
-//! [`SecretStore`]: one item per device record (`device:<pool>:<client>:<user>`) and one per
-//! alias (`alias:<pool>:<client>:<typed name>`). See the README, "Where device secrets live".
+//! [`SecretStore`]: one item per device record and one per alias, named by a hash of pool,
+//! client and name (see [`super::accounts`]), and the index of entries. See the README, "Where
+//! device secrets live".
 //!
 //! Keychain calls block (a D-Bus round trip, a keychain daemon, JNI). The SDK already calls
 //! every store on the blocking thread pool; on top of that each call here runs under a deadline

@@ -224,12 +224,22 @@ impl DeviceRecords {
         accounts::alias_account(&self.pool_id, &self.client_id, typed)
     }
 
-    /// The record and alias accounts of `username` and `aliases`, in both namings.
-    fn all_accounts(&self, username: &str, aliases: &[String]) -> (Vec<String>, Vec<String>) {
+    /// The record and alias accounts of `username` and `aliases`, in both namings. An alias
+    /// equal to the user name has an entry only when `same_name_alias` (deletes: an entry
+    /// left from another record's alias goes too).
+    fn all_accounts(
+        &self,
+        username: &str,
+        aliases: &[String],
+        same_name_alias: bool,
+    ) -> (Vec<String>, Vec<String>) {
         let (pool, client) = (&self.pool_id, &self.client_id);
         let mut current = vec![self.record_account(username)];
         let mut legacy = vec![accounts::legacy_record_account(pool, client, username)];
-        for alias in aliases.iter().filter(|a| **a != username) {
+        for alias in aliases
+            .iter()
+            .filter(|a| same_name_alias || **a != username)
+        {
             current.push(self.alias_account(alias));
             legacy.push(accounts::legacy_alias_account(pool, client, alias));
         }
@@ -315,15 +325,21 @@ impl DeviceRecords {
     /// Writes a record under its user name, and an alias entry for each alias. The index names
     /// them first, so that [`accounts::remove_all_entries`] finds every entry ever written.
     pub(crate) async fn save(&self, record: &DeviceRecord) -> Result<(), StoreError> {
-        let (written, _) = self.all_accounts(&record.username, &record.aliases);
-        let named = written.clone();
-        self.blocking(move |s| update_index(s, &named, &[])).await?;
+        let (written, _) = self.all_accounts(&record.username, &record.aliases, false);
+        // Best effort: a store that cannot keep the index (Windows caps a credential at 2,560
+        // bytes, about 60 names) still keeps the device; only the wipe of every entry misses it.
+        let added = match self.blocking(move |s| update_index(s, &written, &[])).await {
+            Ok(added) => added,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not name the entries in the store's index");
+                Vec::new()
+            }
+        };
         let account = self.record_account(&record.username);
         let bytes = record.to_bytes();
         if let Err(e) = self.blocking(move |s| s.write(&account, &bytes)).await {
-            // Nothing was written: the index names nothing new either (best effort; a name
-            // left over is harmless).
-            let _ = self.blocking(move |s| update_index(s, &[], &written)).await;
+            // Nothing was written: the index loses the names this save added, and only those.
+            let _ = self.blocking(move |s| update_index(s, &[], &added)).await;
             return Err(e);
         }
         for alias in record.aliases.iter().filter(|a| **a != record.username) {
@@ -346,7 +362,7 @@ impl DeviceRecords {
         username: &str,
         aliases: &[String],
     ) -> Result<(), StoreError> {
-        let (current, legacy) = self.all_accounts(username, aliases);
+        let (current, legacy) = self.all_accounts(username, aliases, true);
         let removed = current.clone();
         self.blocking(move |s| {
             for account in current.iter().chain(&legacy) {
@@ -376,7 +392,9 @@ fn read_moving(
     let Some(bytes) = store.read(legacy)? else {
         return Ok(None);
     };
-    update_index(store, &[account.to_owned()], &[])?;
+    if let Err(e) = update_index(store, &[account.to_owned()], &[]) {
+        tracing::warn!(error = %e, "could not name a moved entry in the store's index");
+    }
     store.write(account, &bytes)?;
     store.delete(legacy)?;
     Ok(Some(bytes))

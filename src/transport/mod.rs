@@ -47,6 +47,10 @@ pub(crate) fn build_client(
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(config.region.clone()))
         .retry_config(RetryConfig::disabled())
+        // Off: every call is a small JSON body bounded by the attempt timeout below, and the
+        // protection's streaming wrapper is not what keeps request bodies out of the logs
+        // (redact.rs is, whatever the AWS SDK's defaults become).
+        .stalled_stream_protection(cip::config::StalledStreamProtectionConfig::disabled())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(config.connect_timeout)

@@ -7,10 +7,9 @@
 //! is opaque (the SDK prints a streaming body as `BoxBody`). The bytes sent are the same, and
 //! the body can still be rebuilt for a retry.
 //!
-//! With the AWS SDK versions of this lock file, its stalled-stream protection already wraps
-//! request bodies in a streaming body, so this finds nothing to do; it is here so that the
-//! guarantee does not rest on a default of another crate (an older behaviour version, stalled-
-//! stream protection turned off, a change upstream). tests/log_capture.rs checks the outcome.
+//! The AWS SDK's stalled-stream protection would also wrap request bodies in a streaming body;
+//! the client turns it off (transport/mod.rs), so that this guarantee rests on this interceptor
+//! alone and not on another crate's defaults. tests/log_capture.rs checks the outcome.
 //!
 //! Response bodies are the SDK's own business: for the operations whose answers carry secrets
 //! (InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken, AssociateSoftwareToken,

@@ -436,3 +436,18 @@ pub fn entries(store: &MemoryStore) -> Vec<String> {
         .filter(|a| a != cognito_device_auth::store::accounts::INDEX_ACCOUNT)
         .collect()
 }
+
+/// The store's index of entries names every entry it holds (what `remove_all_entries` needs).
+pub fn assert_index_names_every_entry(store: &MemoryStore) {
+    let index: Vec<String> = store
+        .read(cognito_device_auth::store::accounts::INDEX_ACCOUNT)
+        .unwrap()
+        .map(|bytes| serde_json::from_slice(&bytes).expect("an index"))
+        .unwrap_or_default();
+    for entry in entries(store) {
+        assert!(
+            index.contains(&entry),
+            "{entry} is not in the index {index:?}"
+        );
+    }
+}
