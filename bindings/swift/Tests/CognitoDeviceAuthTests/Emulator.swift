@@ -3,7 +3,7 @@ import Foundation
 let poolId = "us-east-1_SwiftTest"
 let clientId = "swifttestclient"
 let password = "Correct-Horse-9"
-let seededUsers = ["alice", "bob", "carol", "dave", "erin", "frank"] + (0..<20).map { String(format: "user%02d", $0) }
+let seededUsers = ["alice", "bob", "carol", "dave", "erin", "frank", "gina"] + (0..<20).map { String(format: "user%02d", $0) }
 
 /// The emulator binary (`cargo build -p cognito-emulator`; override with COGNITO_EMULATOR) on a
 /// free port with a seed file: one pool with SMS MFA required and devices remembered without

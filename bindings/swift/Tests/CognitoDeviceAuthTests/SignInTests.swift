@@ -120,6 +120,47 @@ final class SignInTests: XCTestCase {
         XCTAssertTrue(again.device.skippedMfa)
     }
 
+    func testAPasswordAsBytesSignsInAndLocalWipesNeedNoNetwork() async throws {
+        let store = MemoryStore()
+        let client = try client(store: store)
+        var bytes = Data(password.utf8)
+        let first = try await client.signInWithPasswordBytes(username: "gina", password: bytes)
+        bytes.resetBytes(in: 0..<bytes.count)
+        guard case let .smsCode(step) = first else { return XCTFail("SMS expected, got \(first)") }
+        guard case let .done(signedIn) = try await step.submit(code: try emulator.lastSmsCode("gina")) else {
+            return XCTFail("signed in after the code")
+        }
+        XCTAssertTrue(signedIn.device.remembered)
+        for account in store.accounts {
+            for clear in ["gina", poolId, clientId] { XCTAssertFalse(account.contains(clear), account) }
+        }
+
+        // Offline: a client on the same store whose endpoint refuses every connection.
+        let offline = try Client(config: ClientConfig(userPoolId: poolId, clientId: clientId,
+                                                      endpoint: "http://127.0.0.1:9", store: store))
+        let removed = try await offline.forgetDeviceLocally(username: "gina")
+        XCTAssertTrue(removed)
+        let local = try await client.currentDevice(username: "gina")
+        XCTAssertNil(local)
+        guard case let .smsCode(again) = try await client.signIn(username: "gina", password: password) else {
+            return XCTFail("MFA again without the local device")
+        }
+        _ = try await again.submit(code: try emulator.lastSmsCode("gina"))
+        let nobody = try await offline.forgetDeviceLocally(username: "nobody")
+        XCTAssertFalse(nobody)
+        // The new device's record (the index is the SDK's bookkeeping, not counted).
+        let count = try await offline.removeAllLocalEntries()
+        XCTAssertEqual(count, 1)
+        XCTAssertTrue(store.accounts.isEmpty, "\(store.accounts)")
+
+        do {
+            _ = try await client.signInWithPasswordBytes(username: "gina", password: Data([0xff, 0xfe]))
+            XCTFail("signed in with bytes that are not UTF-8")
+        } catch CognitoError.InvalidStepAnswer {
+            // expected
+        }
+    }
+
     func testAStoreThatThrowsSurfacesAsStoreFailed() async throws {
         do {
             _ = try await client(store: ThrowingStore()).signIn(username: "erin", password: password)
