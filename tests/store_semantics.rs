@@ -252,6 +252,21 @@ async fn an_entry_that_no_longer_decrypts_costs_one_mfa_never_a_stuck_sign_in() 
     assert!(again.device.skipped_mfa);
 }
 
+/// A pool where users sign in with their e-mail address (an alias), and one such user
+/// `<name>@example.com`; returns the pool and the user's internal name.
+async fn email_alias_pool(name: &str) -> (Pool, String) {
+    let pool = Pool::start(PoolSetup {
+        email_alias: true,
+        ..PoolSetup::default()
+    })
+    .await;
+    let email = format!("{name}@example.com");
+    let internal = pool
+        .user(name, &[("email", &email), ("email_verified", "true")])
+        .await;
+    (pool, internal)
+}
+
 fn keychain_service() -> &'static str {
     cognito_device_auth::store::keychain::DEFAULT_SERVICE
 }
@@ -447,17 +462,7 @@ async fn deletes_are_idempotent() {
 
     // Through the client: forgetting the same device twice, with an alias, over the mock
     // keychain.
-    let pool = Pool::start(PoolSetup {
-        email_alias: true,
-        ..PoolSetup::default()
-    })
-    .await;
-    let internal = pool
-        .user(
-            "ola",
-            &[("email", "ola@example.com"), ("email_verified", "true")],
-        )
-        .await;
+    let (pool, internal) = email_alias_pool("ola").await;
     let store = Arc::new(KeychainStore::from_credential_store(
         mock::Store::new().unwrap(),
     ));
@@ -549,17 +554,7 @@ async fn a_panicking_or_failing_app_store_is_an_error_not_a_crash() {
 /// name, the pool or the client.
 #[tokio::test]
 async fn account_names_carry_no_identifier_in_clear() {
-    let pool = Pool::start(PoolSetup {
-        email_alias: true,
-        ..PoolSetup::default()
-    })
-    .await;
-    let internal = pool
-        .user(
-            "vera",
-            &[("email", "vera@example.com"), ("email_verified", "true")],
-        )
-        .await;
+    let (pool, internal) = email_alias_pool("vera").await;
     let store = Arc::new(MemoryStore::new());
     let client = pool.client(store.clone());
     sign_in_with_sms(&pool, &client, "vera@example.com").await;
@@ -621,17 +616,7 @@ async fn a_record_under_the_first_naming_is_moved_and_still_skips_mfa() {
 /// device; the next sign-in answers MFA. Then every entry of the store goes.
 #[tokio::test]
 async fn local_wipes_remove_one_user_or_everything_offline() {
-    let pool = Pool::start(PoolSetup {
-        email_alias: true,
-        ..PoolSetup::default()
-    })
-    .await;
-    let ines = pool
-        .user(
-            "ines",
-            &[("email", "ines@example.com"), ("email_verified", "true")],
-        )
-        .await;
+    let (pool, ines) = email_alias_pool("ines").await;
     let jon = pool.user("jon", &[]).await;
     let store = Arc::new(MemoryStore::new());
     let client = pool.client(store.clone());
