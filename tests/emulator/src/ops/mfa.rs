@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::Req;
-use super::auth::mfa_setup_session;
+use super::auth::{mfa_setup_user, verify_mfa_setup};
 use super::tokens::authenticate;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
@@ -16,7 +16,6 @@ fn subject(
     app: &App,
     store: &mut Store,
     req: Req<'_>,
-    verify: bool,
 ) -> ApiResult<(String, String, Option<String>)> {
     if let Some(token) = req.opt_str("AccessToken") {
         let (pool_id, username, _) = authenticate(app, store, token)?;
@@ -25,7 +24,7 @@ fn subject(
     let session = req
         .opt_str("Session")
         .ok_or_else(|| ApiError::missing("accessToken"))?;
-    let (pool_id, username) = mfa_setup_session(store, session, verify)?;
+    let (pool_id, username) = mfa_setup_user(store, session)?;
     Ok((pool_id, username, Some(session.to_owned())))
 }
 
@@ -40,7 +39,7 @@ fn user_mut<'s>(store: &'s mut Store, pool_id: &str, username: &str) -> ApiResul
 /// AssociateSoftwareToken: a new TOTP secret, pending until VerifySoftwareToken.
 pub fn associate_software_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let mut store = app.store();
-    let (pool_id, username, session) = subject(app, &mut store, req, false)?;
+    let (pool_id, username, session) = subject(app, &mut store, req)?;
     let secret = totp::new_secret();
     user_mut(&mut store, &pool_id, &username)?.pending_totp_secret = Some(secret.clone());
     let mut out = json!({ "SecretCode": secret });
@@ -54,7 +53,7 @@ pub fn associate_software_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
 pub fn verify_software_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let code = req.str("UserCode")?;
     let mut store = app.store();
-    let (pool_id, username, session) = subject(app, &mut store, req, false)?;
+    let (pool_id, username, session) = subject(app, &mut store, req)?;
     let user = user_mut(&mut store, &pool_id, &username)?;
     let Some(secret) = user.pending_totp_secret.clone() else {
         return Err(ApiError::invalid_parameter(
@@ -75,7 +74,7 @@ pub fn verify_software_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
         // Set up during sign-in (MFA_SETUP): TOTP is on from now.
         user.totp_enabled = true;
         user.totp_preferred = true;
-        mfa_setup_session(&mut store, &session, true)?;
+        verify_mfa_setup(&mut store, &session)?;
         out["Session"] = json!(session);
     }
     Ok(out)
