@@ -104,12 +104,21 @@ pub fn update_device_status(app: &App, req: Req<'_>) -> ApiResult<Value> {
     set_status(device, req.opt_str("DeviceRememberedStatus"))
 }
 
+/// Which of a user's devices a listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// Remembered devices only (ListDevices).
+    Remembered,
+    /// Every confirmed device (AdminListDevices).
+    Confirmed,
+}
+
 fn list(
     store: &Store,
     pool_id: &str,
     username: &str,
     req: Req<'_>,
-    remembered_only: bool,
+    listing: Listing,
 ) -> ApiResult<Value> {
     let limit = req.opt_i64("Limit").unwrap_or(60);
     if !(0..=60).contains(&limit) {
@@ -127,7 +136,9 @@ fn list(
         // 0 devices after the sign-in, 1 after UpdateDeviceStatus remembered, 0 after
         // ForgetDevice). AdminListDevices: every confirmed device (not settled by a public
         // source; AdminGetDevice does return not_remembered devices in the same test).
-        .filter(|d| d.username == username && d.confirmed && (d.remembered || !remembered_only))
+        .filter(|d| {
+            d.username == username && d.confirmed && (d.remembered || listing == Listing::Confirmed)
+        })
         .filter(|d| start.is_none_or(|s| d.key.as_str() >= s))
         .collect();
     let page: Vec<Value> = devices
@@ -146,7 +157,7 @@ fn list(
 pub fn list_devices(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let store = app.store();
     let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
-    list(&store, &pool_id, &username, req, true)
+    list(&store, &pool_id, &username, req, Listing::Remembered)
 }
 
 /// GetDevice.
@@ -208,7 +219,7 @@ fn admin_user(store: &Store, req: Req<'_>) -> ApiResult<(String, String)> {
 pub fn admin_list_devices(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let store = app.store();
     let (pool_id, username) = admin_user(&store, req)?;
-    list(&store, &pool_id, &username, req, false)
+    list(&store, &pool_id, &username, req, Listing::Confirmed)
 }
 
 /// AdminGetDevice.

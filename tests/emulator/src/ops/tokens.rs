@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::Req;
 use crate::app::{App, random_b64};
 use crate::error::{ApiError, ApiResult};
-use crate::store::{AppClient, Device, Origin, RefreshToken, Store, now};
+use crate::store::{AppClient, Device, Origin, Pool, RefreshToken, Store, now};
 
 /// Who a sign-in is for, and with which device.
 pub struct Grant<'a> {
@@ -235,16 +235,17 @@ pub fn authenticate(
     Ok((origin.pool_id.clone(), origin.username.clone(), claims))
 }
 
-/// Refresh: REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken. With device tracking on, the
-/// confirmed DEVICE_KEY the token is bound to must come with it (docs/protocol.md section 4).
-pub fn refresh(
-    app: &App,
-    store: &mut Store,
-    client: &AppClient,
-    token: &str,
-    device_key: Option<&str>,
-    rotate: bool,
-) -> ApiResult<Value> {
+/// Whether a refresh hands out a new refresh token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rotation {
+    /// The refresh token stays (REFRESH_TOKEN_AUTH; clients without RefreshTokenRotation).
+    Keep,
+    /// A new refresh token; the old one works for the client's grace period.
+    Rotate,
+}
+
+/// The record of refresh token `token` of `client`, if it may still be used.
+fn usable_refresh_token(store: &Store, client: &AppClient, token: &str) -> ApiResult<RefreshToken> {
     let record = store
         .refresh_tokens
         .get(token)
@@ -271,7 +272,18 @@ pub fn refresh(
     if origin.revoked || origin.refresh_revoked {
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
     }
-    let pool = store.pool(&record.pool_id)?;
+    Ok(record)
+}
+
+/// With device tracking on, a token bound to a device needs that confirmed DEVICE_KEY. Returns
+/// whether the refresh is answered as a sign-in from a new device instead (fidelity switch
+/// `refresh-issues-new-device`).
+fn check_device_binding(
+    app: &App,
+    pool: &Pool,
+    record: &RefreshToken,
+    device_key: Option<&str>,
+) -> ApiResult<bool> {
     let mut issue_new_device = false;
     if pool.device_configuration.is_some()
         && let Some(bound) = &record.device_key
@@ -293,6 +305,22 @@ pub fn refresh(
             return Err(ApiError::invalid_refresh_token());
         }
     }
+    Ok(issue_new_device)
+}
+
+/// Refresh: REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken. With device tracking on, the
+/// confirmed DEVICE_KEY the token is bound to must come with it (docs/protocol.md section 4).
+pub fn refresh(
+    app: &App,
+    store: &mut Store,
+    client: &AppClient,
+    token: &str,
+    device_key: Option<&str>,
+    rotation: Rotation,
+) -> ApiResult<Value> {
+    let record = usable_refresh_token(store, client, token)?;
+    let pool = store.pool(&record.pool_id)?;
+    let issue_new_device = check_device_binding(app, pool, &record, device_key)?;
     let user = pool
         .users
         .get(&record.username)
@@ -323,7 +351,7 @@ pub fn refresh(
         record.device_key.as_deref(),
         &record.origin_jti,
     )?;
-    if rotate {
+    if rotation == Rotation::Rotate {
         if let Some(old) = store.refresh_tokens.get_mut(token)
             && old.rotated_at.is_none()
         {
@@ -361,7 +389,11 @@ pub fn get_tokens_from_refresh_token(app: &App, req: Req<'_>) -> ApiResult<Value
         &client,
         token,
         req.opt_str("DeviceKey"),
-        client.refresh_token_rotation,
+        if client.refresh_token_rotation {
+            Rotation::Rotate
+        } else {
+            Rotation::Keep
+        },
     )?;
     Ok(json!({ "AuthenticationResult": out["AuthenticationResult"] }))
 }

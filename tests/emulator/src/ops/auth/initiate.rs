@@ -10,7 +10,7 @@ use super::next_step::continue_flow;
 use super::{check_secret_hash, client_of, parse_public_a, password_verifier};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
-use crate::ops::tokens::refresh;
+use crate::ops::tokens::{Rotation, refresh};
 use crate::ops::users::password_matches;
 use crate::ops::{Req, param};
 use crate::store::{Pool, Store, User};
@@ -186,6 +186,6 @@ fn refresh_token_auth(
         &client,
         token,
         params.get("DEVICE_KEY").map(String::as_str),
-        false,
+        Rotation::Keep,
     )
 }
