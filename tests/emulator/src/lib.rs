@@ -37,7 +37,8 @@
 //! ## Layout
 //! [`server`] (HTTP, faults) -> [`ops`] (one handler per operation) -> [`store`] (pools,
 //! clients, users, devices, sessions), [`srp`] (server-side SRP), [`jwt`], [`totp`],
-//! [`timestamp`]; [`persist`] keeps state and applies seeds.
+//! [`timestamp`]; [`persist`] keeps state and applies seeds. With the feature `testkit`,
+//! `testkit` provisions pools for tests through the official AWS SDK.
 
 pub mod app;
 pub mod error;
@@ -49,6 +50,8 @@ pub mod persist;
 pub mod server;
 pub mod srp;
 pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod timestamp;
 pub mod totp;
 

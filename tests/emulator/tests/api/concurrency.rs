@@ -2,15 +2,15 @@
 
 use std::time::Instant;
 
-use crate::common::{Fixture, PoolOptions};
+use crate::common::{Fixture, options};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_sign_ins_and_device_confirmations() {
-    let f = std::sync::Arc::new(Fixture::new(PoolOptions::default()).await);
+    let f = std::sync::Arc::new(Fixture::start(options()).await);
     let mut names = Vec::new();
     for i in 0..10 {
         let name = format!("user{i}");
-        f.user(&name, &[]).await;
+        f.user_with(&name, &[]).await;
         names.push(name);
     }
     let started = Instant::now();
@@ -40,7 +40,7 @@ async fn fifty_concurrent_sign_ins_and_device_confirmations() {
     // Every device landed: each user has exactly the devices its sign-ins confirmed.
     for name in &names {
         let listed = f
-            .sdk
+            .admin
             .admin_list_devices()
             .user_pool_id(&f.pool_id)
             .username(name)

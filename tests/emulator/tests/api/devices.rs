@@ -5,13 +5,13 @@ use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, ChallengeNameType, DeviceRememberedStatusType, UserPoolMfaType,
 };
 
-use crate::common::{Answer, DeviceSecrets, Fixture, PASSWORD, PoolOptions, err};
+use crate::common::{Answer, DeviceSecrets, Fixture, PASSWORD, PoolSetup, err, options};
 
-fn sms_pool(challenge_required_on_new_device: bool, prompt: bool) -> PoolOptions {
-    PoolOptions {
+fn sms_pool(challenge_required_on_new_device: bool, prompt: bool) -> PoolSetup {
+    PoolSetup {
         mfa: UserPoolMfaType::On,
         devices: Some((challenge_required_on_new_device, prompt)),
-        ..PoolOptions::default()
+        ..options()
     }
 }
 
@@ -33,9 +33,9 @@ async fn sign_in_with_sms(
         .await
         .unwrap();
     assert_eq!(out.challenge_name(), Some(&ChallengeNameType::SmsMfa));
-    let code = f.sms_codes(typed).await.pop().expect("an SMS code");
+    let code = f.sms_codes(typed).pop().expect("an SMS code");
     let mut respond = f
-        .sdk
+        .admin
         .respond_to_auth_challenge()
         .client_id(&f.client_id)
         .challenge_name(ChallengeNameType::SmsMfa)
@@ -56,8 +56,8 @@ async fn sign_in_with_sms(
 
 #[tokio::test]
 async fn new_device_metadata_has_cognito_shapes() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    f.user("nick", &[]).await;
+    let f = Fixture::start(options()).await;
+    f.user_with("nick", &[]).await;
     let out = f.sign_in("nick", None).await;
     let metadata = out
         .authentication_result()
@@ -74,8 +74,9 @@ async fn new_device_metadata_has_cognito_shapes() {
 
 #[tokio::test]
 async fn remembered_device_gets_device_srp_auth_instead_of_sms_mfa() {
-    let f = Fixture::new(sms_pool(true, false)).await;
-    f.user("olga", &[("phone_number", "+15555550123")]).await;
+    let f = Fixture::start(sms_pool(true, false)).await;
+    f.user_with("olga", &[("phone_number", "+15555550123")])
+        .await;
     let first = sign_in_with_sms(&f, "olga", None).await;
     let result = first.authentication_result().unwrap();
     let (device, necessary) = f.confirm_device(result).await;
@@ -83,13 +84,13 @@ async fn remembered_device_gets_device_srp_auth_instead_of_sms_mfa() {
         !necessary,
         "DeviceOnlyRememberedOnUserPrompt=false remembers at once"
     );
-    let sms_before = f.sms_codes("olga").await.len();
+    let sms_before = f.sms_codes("olga").len();
     let out = f.sign_in("olga", Some(&device)).await;
     let tokens = out
         .authentication_result()
         .expect("signed in with the device, no MFA");
     assert!(tokens.new_device_metadata().is_none());
-    assert_eq!(f.sms_codes("olga").await.len(), sms_before, "no SMS sent");
+    assert_eq!(f.sms_codes("olga").len(), sms_before, "no SMS sent");
     let claims: serde_json::Value = {
         let payload = tokens.access_token().unwrap().split('.').nth(1).unwrap();
         serde_json::from_slice(
@@ -103,8 +104,9 @@ async fn remembered_device_gets_device_srp_auth_instead_of_sms_mfa() {
 
 #[tokio::test]
 async fn device_key_only_in_password_verifier_and_no_session_on_device_steps() {
-    let f = Fixture::new(sms_pool(true, false)).await;
-    f.user("pam", &[("phone_number", "+15555550124")]).await;
+    let f = Fixture::start(sms_pool(true, false)).await;
+    f.user_with("pam", &[("phone_number", "+15555550124")])
+        .await;
     let first = sign_in_with_sms(&f, "pam", None).await;
     let (device, _) = f
         .confirm_device(first.authentication_result().unwrap())
@@ -132,8 +134,9 @@ async fn device_key_only_in_password_verifier_and_no_session_on_device_steps() {
 
 #[tokio::test]
 async fn user_prompt_pool_needs_update_device_status_before_mfa_is_skipped() {
-    let f = Fixture::new(sms_pool(true, true)).await;
-    f.user("quinn", &[("phone_number", "+15555550125")]).await;
+    let f = Fixture::start(sms_pool(true, true)).await;
+    f.user_with("quinn", &[("phone_number", "+15555550125")])
+        .await;
     let first = sign_in_with_sms(&f, "quinn", None).await;
     let access = first
         .authentication_result()
@@ -148,7 +151,7 @@ async fn user_prompt_pool_needs_update_device_status_before_mfa_is_skipped() {
     // Not remembered yet: SMS MFA first, then (DEVICE_KEY sent with the MFA answer) the device step.
     let out = sign_in_with_sms(&f, "quinn", Some(&device)).await;
     assert!(out.authentication_result().is_some());
-    f.sdk
+    f.admin
         .update_device_status()
         .access_token(&access)
         .device_key(&device.key)
@@ -165,8 +168,9 @@ async fn user_prompt_pool_needs_update_device_status_before_mfa_is_skipped() {
 
 #[tokio::test]
 async fn challenge_required_on_new_device_false_keeps_mfa_for_remembered_devices() {
-    let f = Fixture::new(sms_pool(false, false)).await;
-    f.user("rita", &[("phone_number", "+15555550126")]).await;
+    let f = Fixture::start(sms_pool(false, false)).await;
+    f.user_with("rita", &[("phone_number", "+15555550126")])
+        .await;
     let first = sign_in_with_sms(&f, "rita", None).await;
     let (device, _) = f
         .confirm_device(first.authentication_result().unwrap())
@@ -177,8 +181,8 @@ async fn challenge_required_on_new_device_false_keeps_mfa_for_remembered_devices
 
 #[tokio::test]
 async fn list_get_update_forget_devices_and_admin_forms() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    f.user("sam", &[]).await;
+    let f = Fixture::start(options()).await;
+    f.user_with("sam", &[]).await;
     let mut devices = Vec::new();
     let mut access = String::new();
     for _ in 0..3 {
@@ -188,7 +192,7 @@ async fn list_get_update_forget_devices_and_admin_forms() {
         devices.push(f.confirm_device(result).await.0);
     }
     let page = f
-        .sdk
+        .admin
         .list_devices()
         .access_token(&access)
         .limit(2)
@@ -198,7 +202,7 @@ async fn list_get_update_forget_devices_and_admin_forms() {
     assert_eq!(page.devices().len(), 2);
     let token = page.pagination_token().expect("more pages");
     let rest = f
-        .sdk
+        .admin
         .list_devices()
         .access_token(&access)
         .limit(2)
@@ -209,7 +213,7 @@ async fn list_get_update_forget_devices_and_admin_forms() {
     assert_eq!(rest.devices().len(), 1);
     assert!(rest.pagination_token().is_none());
     let got = f
-        .sdk
+        .admin
         .get_device()
         .access_token(&access)
         .device_key(&devices[0].key)
@@ -223,7 +227,7 @@ async fn list_get_update_forget_devices_and_admin_forms() {
             .any(|a| a.name() == "device_name" && a.value() == Some("test phone"))
     );
     let admin = f
-        .sdk
+        .admin
         .admin_list_devices()
         .user_pool_id(&f.pool_id)
         .username("sam")
@@ -231,7 +235,7 @@ async fn list_get_update_forget_devices_and_admin_forms() {
         .await
         .unwrap();
     assert_eq!(admin.devices().len(), 3);
-    f.sdk
+    f.admin
         .admin_update_device_status()
         .user_pool_id(&f.pool_id)
         .username("sam")
@@ -241,7 +245,7 @@ async fn list_get_update_forget_devices_and_admin_forms() {
         .await
         .unwrap();
     let got = f
-        .sdk
+        .admin
         .admin_get_device()
         .user_pool_id(&f.pool_id)
         .username("sam")
@@ -257,14 +261,14 @@ async fn list_get_update_forget_devices_and_admin_forms() {
             .any(|a| a.name() == "dev:device_remembered_status"
                 && a.value() == Some("not_remembered"))
     );
-    f.sdk
+    f.admin
         .forget_device()
         .access_token(&access)
         .device_key(&devices[0].key)
         .send()
         .await
         .unwrap();
-    f.sdk
+    f.admin
         .admin_forget_device()
         .user_pool_id(&f.pool_id)
         .username("sam")
@@ -273,7 +277,7 @@ async fn list_get_update_forget_devices_and_admin_forms() {
         .await
         .unwrap();
     let left = f
-        .sdk
+        .admin
         .admin_list_devices()
         .user_pool_id(&f.pool_id)
         .username("sam")
@@ -282,7 +286,7 @@ async fn list_get_update_forget_devices_and_admin_forms() {
         .unwrap();
     assert_eq!(left.devices().len(), 1);
     let (code, message) = err(f
-        .sdk
+        .admin
         .get_device()
         .access_token(&access)
         .device_key(&devices[0].key)
@@ -296,8 +300,8 @@ async fn list_get_update_forget_devices_and_admin_forms() {
 
 #[tokio::test]
 async fn refresh_with_the_confirmed_device_key_and_forget_kills_it() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    f.user("tina", &[]).await;
+    let f = Fixture::start(options()).await;
+    f.user_with("tina", &[]).await;
     let first = f
         .sign_in("tina", None)
         .await
@@ -307,7 +311,7 @@ async fn refresh_with_the_confirmed_device_key_and_forget_kills_it() {
     let (device, _) = f.confirm_device(&first).await;
     let refresh = |key: Option<String>| {
         let mut call = f
-            .sdk
+            .admin
             .initiate_auth()
             .client_id(&f.client_id)
             .auth_flow(AuthFlowType::RefreshTokenAuth)
@@ -324,7 +328,7 @@ async fn refresh_with_the_confirmed_device_key_and_forget_kills_it() {
             .authentication_result()
             .is_some()
     );
-    f.sdk
+    f.admin
         .forget_device()
         .access_token(first.access_token().unwrap())
         .device_key(&device.key)
@@ -339,8 +343,8 @@ async fn refresh_with_the_confirmed_device_key_and_forget_kills_it() {
 
 #[tokio::test]
 async fn device_key_sent_after_new_password_required_leads_to_device_srp_auth() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    f.user("uwe", &[]).await;
+    let f = Fixture::start(options()).await;
+    f.user_with("uwe", &[]).await;
     let first = f
         .sign_in("uwe", None)
         .await
@@ -349,7 +353,7 @@ async fn device_key_sent_after_new_password_required_leads_to_device_srp_auth() 
         .clone();
     let (device, _) = f.confirm_device(&first).await;
     // An administrator sets a temporary password: the next sign-in must change it.
-    f.sdk
+    f.admin
         .admin_set_user_password()
         .user_pool_id(&f.pool_id)
         .username("uwe")
@@ -376,7 +380,7 @@ async fn device_key_sent_after_new_password_required_leads_to_device_srp_auth() 
         Some(&ChallengeNameType::NewPasswordRequired)
     );
     let next = f
-        .sdk
+        .admin
         .respond_to_auth_challenge()
         .client_id(&f.client_id)
         .challenge_name(ChallengeNameType::NewPasswordRequired)
@@ -406,17 +410,17 @@ async fn device_key_sent_after_new_password_required_leads_to_device_srp_auth() 
 #[tokio::test]
 async fn admin_initiate_auth_with_admin_user_password_auth() {
     use aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType;
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         flows: vec![
             ExplicitAuthFlowsType::AllowAdminUserPasswordAuth,
             ExplicitAuthFlowsType::AllowRefreshTokenAuth,
         ],
-        ..PoolOptions::default()
+        ..options()
     })
     .await;
-    f.user("vic", &[]).await;
+    f.user_with("vic", &[]).await;
     let out = f
-        .sdk
+        .admin
         .admin_initiate_auth()
         .user_pool_id(&f.pool_id)
         .client_id(&f.client_id)

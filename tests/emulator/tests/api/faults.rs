@@ -2,22 +2,14 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Fixture, PoolOptions, err, http, sdk_client};
+use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
+use cognito_emulator::testkit::admin_client_with_retries;
+use serde_json::json;
 
-async fn fault(f: &Fixture, body: &str) {
-    let (status, _) = http(
-        &f.endpoint,
-        "POST",
-        "/_emulator/faults",
-        &[("Content-Type", "application/json")],
-        body,
-    )
-    .await;
-    assert_eq!(status, 200);
-}
+use crate::common::{Fixture, err, http, options};
 
 async fn describe(f: &Fixture) -> Result<(), (String, String)> {
-    f.sdk
+    f.admin
         .describe_user_pool()
         .user_pool_id(&f.pool_id)
         .send()
@@ -34,20 +26,17 @@ async fn describe(f: &Fixture) -> Result<(), (String, String)> {
 
 #[tokio::test]
 async fn health() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    let (status, body) = http(&f.endpoint, "GET", "/_emulator/health", &[], "").await;
+    let f = Fixture::start(options()).await;
+    let (status, body) = http(&f.endpoint(), "GET", "/_emulator/health", &[], "").await;
     assert_eq!(status, 200);
     assert!(body.contains("ok"));
 }
 
 #[tokio::test]
 async fn throttle_once_then_normal() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    fault(
-        &f,
-        r#"{"operation":"DescribeUserPool","kind":"throttle","count":1}"#,
-    )
-    .await;
+    let f = Fixture::start(options()).await;
+    f.add_fault(json!({"operation": "DescribeUserPool", "kind": "throttle", "count": 1}))
+        .await;
     assert_eq!(
         describe(&f).await,
         Err(("TooManyRequestsException".into(), "Rate exceeded".into()))
@@ -57,13 +46,11 @@ async fn throttle_once_then_normal() {
 
 #[tokio::test]
 async fn sdk_retries_through_a_throttle() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    fault(
-        &f,
-        r#"{"operation":"DescribeUserPool","kind":"throttle","count":1}"#,
-    )
-    .await;
-    let retrying = sdk_client(&f.endpoint, true);
+    let f = Fixture::start(options()).await;
+    f.add_fault(json!({"operation": "DescribeUserPool", "kind": "throttle", "count": 1}))
+        .await;
+    let retrying =
+        admin_client_with_retries(&f.endpoint(), RetryConfig::standard().with_max_attempts(3));
     assert!(
         retrying
             .describe_user_pool()
@@ -76,12 +63,9 @@ async fn sdk_retries_through_a_throttle() {
 
 #[tokio::test]
 async fn internal_error_is_a_500() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    fault(
-        &f,
-        r#"{"operation":"DescribeUserPool","kind":"internal","count":2}"#,
-    )
-    .await;
+    let f = Fixture::start(options()).await;
+    f.add_fault(json!({"operation": "DescribeUserPool", "kind": "internal", "count": 2}))
+        .await;
     assert_eq!(describe(&f).await.unwrap_err().0, "InternalErrorException");
     assert_eq!(describe(&f).await.unwrap_err().0, "InternalErrorException");
     assert_eq!(describe(&f).await, Ok(()));
@@ -89,10 +73,11 @@ async fn internal_error_is_a_500() {
 
 #[tokio::test]
 async fn reset_drops_the_connection() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    fault(&f, r#"{"operation":"DescribeUserPool","kind":"reset"}"#).await;
+    let f = Fixture::start(options()).await;
+    f.add_fault(json!({"operation": "DescribeUserPool", "kind": "reset"}))
+        .await;
     let out = f
-        .sdk
+        .admin
         .describe_user_pool()
         .user_pool_id(&f.pool_id)
         .send()
@@ -110,12 +95,9 @@ async fn reset_drops_the_connection() {
 
 #[tokio::test]
 async fn delay_stalls_then_answers() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    fault(
-        &f,
-        r#"{"operation":"DescribeUserPool","kind":"delay","delay_ms":400}"#,
-    )
-    .await;
+    let f = Fixture::start(options()).await;
+    f.add_fault(json!({"operation": "DescribeUserPool", "kind": "delay", "delay_ms": 400}))
+        .await;
     let started = Instant::now();
     assert_eq!(describe(&f).await, Ok(()));
     assert!(started.elapsed() >= Duration::from_millis(400));
@@ -123,17 +105,14 @@ async fn delay_stalls_then_answers() {
 
 #[tokio::test]
 async fn delete_clears_faults() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    fault(
-        &f,
-        r#"{"operation":"DescribeUserPool","kind":"throttle","count":5}"#,
-    )
-    .await;
-    let (status, _) = http(&f.endpoint, "DELETE", "/_emulator/faults", &[], "").await;
+    let f = Fixture::start(options()).await;
+    f.add_fault(json!({"operation": "DescribeUserPool", "kind": "throttle", "count": 5}))
+        .await;
+    let (status, _) = http(&f.endpoint(), "DELETE", "/_emulator/faults", &[], "").await;
     assert_eq!(status, 200);
     assert_eq!(describe(&f).await, Ok(()));
     let _ = err::<(), _>(Err::<(), _>(
-        f.sdk
+        f.admin
             .describe_user_pool()
             .user_pool_id("us-east-1_x")
             .send()
@@ -144,9 +123,9 @@ async fn delete_clears_faults() {
 
 #[tokio::test]
 async fn cors_preflight_is_allowed_for_browser_clients() {
-    let f = Fixture::new(PoolOptions::default()).await;
+    let f = Fixture::start(options()).await;
     let (status, _) = http(
-        &f.endpoint,
+        &f.endpoint(),
         "OPTIONS",
         "/",
         &[

@@ -3,19 +3,27 @@
 use aws_sdk_cognitoidentityprovider::types::{
     ChallengeNameType, SmsMfaSettingsType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
 };
-use cognito_emulator::totp;
+use cognito_emulator::testkit::totp_code;
 
-use crate::common::{Answer, Fixture, PASSWORD, PoolOptions, err};
+use crate::common::{Answer, Fixture, PASSWORD, PoolSetup, err, http, options};
 
-fn now() -> i64 {
-    crate::common::srp_client::now_epoch()
+/// The codes the outbox endpoint (`GET /_emulator/sms`) lists for `username` as given there
+/// (percent-encoded).
+async fn outbox_endpoint_codes(f: &Fixture, username: &str) -> Vec<String> {
+    let path = format!("/_emulator/sms?username={username}");
+    let (status, body) = http(&f.endpoint(), "GET", &path, &[], "").await;
+    assert_eq!(status, 200);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&body).expect("sms json");
+    list.iter()
+        .map(|m| m["code"].as_str().expect("code").to_owned())
+        .collect()
 }
 
-fn optional() -> PoolOptions {
-    PoolOptions {
+fn optional() -> PoolSetup {
+    PoolSetup {
         mfa: UserPoolMfaType::Optional,
         devices: None,
-        ..PoolOptions::default()
+        ..options()
     }
 }
 
@@ -36,7 +44,7 @@ async fn enable_totp(f: &Fixture, user: &str) -> String {
         .unwrap()
         .to_owned();
     let secret = f
-        .sdk
+        .admin
         .associate_software_token()
         .access_token(&access)
         .send()
@@ -46,7 +54,7 @@ async fn enable_totp(f: &Fixture, user: &str) -> String {
         .unwrap()
         .to_owned();
     let wrong = f
-        .sdk
+        .admin
         .verify_software_token()
         .access_token(&access)
         .user_code("000000")
@@ -58,9 +66,9 @@ async fn enable_totp(f: &Fixture, user: &str) -> String {
             Some("EnableSoftwareTokenMFAException")
         );
     }
-    let code = totp::code(&secret, now()).unwrap();
+    let code = totp_code(&secret);
     let verified = f
-        .sdk
+        .admin
         .verify_software_token()
         .access_token(&access)
         .user_code(code)
@@ -68,7 +76,7 @@ async fn enable_totp(f: &Fixture, user: &str) -> String {
         .await
         .unwrap();
     assert_eq!(verified.status().unwrap().as_str(), "SUCCESS");
-    f.sdk
+    f.admin
         .set_user_mfa_preference()
         .access_token(&access)
         .software_token_mfa_settings(
@@ -85,12 +93,12 @@ async fn enable_totp(f: &Fixture, user: &str) -> String {
 
 #[tokio::test]
 async fn sms_mfa_code_from_the_outbox_by_typed_alias() {
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         email_alias: true,
         ..optional()
     })
     .await;
-    f.user(
+    f.user_with(
         "uma",
         &[
             ("phone_number", "+15555550130"),
@@ -99,7 +107,7 @@ async fn sms_mfa_code_from_the_outbox_by_typed_alias() {
         ],
     )
     .await;
-    f.sdk
+    f.admin
         .admin_set_user_mfa_preference()
         .user_pool_id(&f.pool_id)
         .username("uma")
@@ -118,12 +126,13 @@ async fn sms_mfa_code_from_the_outbox_by_typed_alias() {
         out.challenge_parameters().unwrap()["CODE_DELIVERY_DESTINATION"],
         "+*******0130"
     );
-    let by_alias = f.sms_codes("uma%40example.com").await;
-    let by_name = f.sms_codes("uma").await;
+    let by_alias = outbox_endpoint_codes(&f, "uma%40example.com").await;
+    let by_name = outbox_endpoint_codes(&f, "uma").await;
     assert_eq!(by_alias, by_name);
+    assert_eq!(f.sms_codes("uma@example.com"), by_name);
     assert_eq!(f.emulator.sms_outbox(Some("uma")).len(), 1);
     let done = f
-        .sdk
+        .admin
         .respond_to_auth_challenge()
         .client_id(&f.client_id)
         .challenge_name(ChallengeNameType::SmsMfa)
@@ -138,11 +147,11 @@ async fn sms_mfa_code_from_the_outbox_by_typed_alias() {
 
 #[tokio::test]
 async fn totp_associate_verify_prefer_then_software_token_mfa() {
-    let f = Fixture::new(optional()).await;
-    f.user("vera", &[]).await;
+    let f = Fixture::start(optional()).await;
+    f.user_with("vera", &[]).await;
     let secret = enable_totp(&f, "vera").await;
     let user = f
-        .sdk
+        .admin
         .admin_get_user()
         .user_pool_id(&f.pool_id)
         .username("vera")
@@ -156,15 +165,12 @@ async fn totp_associate_verify_prefer_then_software_token_mfa() {
         Some(&ChallengeNameType::SoftwareTokenMfa)
     );
     let done = f
-        .sdk
+        .admin
         .respond_to_auth_challenge()
         .client_id(&f.client_id)
         .challenge_name(ChallengeNameType::SoftwareTokenMfa)
         .challenge_responses("USERNAME", "vera")
-        .challenge_responses(
-            "SOFTWARE_TOKEN_MFA_CODE",
-            totp::code(&secret, now()).unwrap(),
-        )
+        .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", totp_code(&secret))
         .set_session(out.session().map(str::to_owned))
         .send()
         .await
@@ -174,10 +180,11 @@ async fn totp_associate_verify_prefer_then_software_token_mfa() {
 
 #[tokio::test]
 async fn select_mfa_type_when_both_are_enabled_without_preference() {
-    let f = Fixture::new(optional()).await;
-    f.user("wade", &[("phone_number", "+15555550131")]).await;
+    let f = Fixture::start(optional()).await;
+    f.user_with("wade", &[("phone_number", "+15555550131")])
+        .await;
     let secret = enable_totp(&f, "wade").await;
-    f.sdk
+    f.admin
         .admin_set_user_mfa_preference()
         .user_pool_id(&f.pool_id)
         .username("wade")
@@ -197,7 +204,7 @@ async fn select_mfa_type_when_both_are_enabled_without_preference() {
         .await
         .unwrap();
     let user = f
-        .sdk
+        .admin
         .admin_get_user()
         .user_pool_id(&f.pool_id)
         .username("wade")
@@ -212,7 +219,7 @@ async fn select_mfa_type_when_both_are_enabled_without_preference() {
         Some(&ChallengeNameType::SelectMfaType)
     );
     let chosen = f
-        .sdk
+        .admin
         .respond_to_auth_challenge()
         .client_id(&f.client_id)
         .challenge_name(ChallengeNameType::SelectMfaType)
@@ -227,15 +234,12 @@ async fn select_mfa_type_when_both_are_enabled_without_preference() {
         Some(&ChallengeNameType::SoftwareTokenMfa)
     );
     let done = f
-        .sdk
+        .admin
         .respond_to_auth_challenge()
         .client_id(&f.client_id)
         .challenge_name(ChallengeNameType::SoftwareTokenMfa)
         .challenge_responses("USERNAME", "wade")
-        .challenge_responses(
-            "SOFTWARE_TOKEN_MFA_CODE",
-            totp::code(&secret, now()).unwrap(),
-        )
+        .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", totp_code(&secret))
         .set_session(chosen.session().map(str::to_owned))
         .send()
         .await
@@ -245,18 +249,18 @@ async fn select_mfa_type_when_both_are_enabled_without_preference() {
 
 #[tokio::test]
 async fn mfa_setup_with_session_in_a_required_pool() {
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         mfa: UserPoolMfaType::On,
         devices: None,
-        ..PoolOptions::default()
+        ..options()
     })
     .await;
-    f.user("xena", &[]).await; // no phone: TOTP must be set up
+    f.user_with("xena", &[]).await; // no phone: TOTP must be set up
     let out = password_step(&f, "xena").await;
     assert_eq!(out.challenge_name(), Some(&ChallengeNameType::MfaSetup));
     let session = out.session().unwrap().to_owned();
     let associated = f
-        .sdk
+        .admin
         .associate_software_token()
         .session(&session)
         .send()
@@ -265,15 +269,15 @@ async fn mfa_setup_with_session_in_a_required_pool() {
     let secret = associated.secret_code().unwrap().to_owned();
     let session = associated.session().unwrap_or(&session).to_owned();
     let verified = f
-        .sdk
+        .admin
         .verify_software_token()
         .session(&session)
-        .user_code(totp::code(&secret, now()).unwrap())
+        .user_code(totp_code(&secret))
         .send()
         .await
         .unwrap();
     let done = f
-        .sdk
+        .admin
         .respond_to_auth_challenge()
         .client_id(&f.client_id)
         .challenge_name(ChallengeNameType::MfaSetup)
@@ -284,7 +288,7 @@ async fn mfa_setup_with_session_in_a_required_pool() {
         .unwrap();
     assert!(done.authentication_result().is_some());
     let user = f
-        .sdk
+        .admin
         .admin_get_user()
         .user_pool_id(&f.pool_id)
         .username("xena")
@@ -299,17 +303,18 @@ async fn mfa_setup_with_session_in_a_required_pool() {
 
 #[tokio::test]
 async fn wrong_sms_code_is_code_mismatch_and_the_session_can_retry() {
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         mfa: UserPoolMfaType::On,
         devices: None,
-        ..PoolOptions::default()
+        ..options()
     })
     .await;
-    f.user("yuri", &[("phone_number", "+15555550132")]).await;
+    f.user_with("yuri", &[("phone_number", "+15555550132")])
+        .await;
     let out = password_step(&f, "yuri").await;
     assert_eq!(out.challenge_name(), Some(&ChallengeNameType::SmsMfa));
     let answer = |code: String| {
-        f.sdk
+        f.admin
             .respond_to_auth_challenge()
             .client_id(&f.client_id)
             .challenge_name(ChallengeNameType::SmsMfa)
@@ -318,7 +323,7 @@ async fn wrong_sms_code_is_code_mismatch_and_the_session_can_retry() {
             .set_session(out.session().map(str::to_owned))
             .send()
     };
-    let code = f.sms_codes("yuri").await.pop().unwrap();
+    let code = f.sms_codes("yuri").pop().unwrap();
     let wrong = if code == "000000" { "111111" } else { "000000" };
     assert_eq!(
         err(answer(wrong.to_owned()).await),

@@ -2,13 +2,13 @@
 
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, UserPoolMfaType};
 
-use crate::common::{Fixture, PoolOptions, err};
+use crate::common::{Fixture, PoolSetup, err, options};
 
 #[tokio::test]
 async fn describe_pool_and_client_reflect_creation() {
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         secret: true,
-        ..PoolOptions::default()
+        ..options()
     })
     .await;
     let (region, name) = f.pool_id.split_once('_').unwrap();
@@ -19,7 +19,7 @@ async fn describe_pool_and_client_reflect_creation() {
         f.pool_id
     );
     let pool = f
-        .sdk
+        .admin
         .describe_user_pool()
         .user_pool_id(&f.pool_id)
         .send()
@@ -30,7 +30,7 @@ async fn describe_pool_and_client_reflect_creation() {
     assert!(dc.challenge_required_on_new_device());
     assert!(!dc.device_only_remembered_on_user_prompt());
     let client = f
-        .sdk
+        .admin
         .describe_user_pool_client()
         .user_pool_id(&f.pool_id)
         .client_id(&f.client_id)
@@ -41,7 +41,7 @@ async fn describe_pool_and_client_reflect_creation() {
     assert_eq!(client.client_secret(), f.client_secret.as_deref());
     assert_eq!(client.explicit_auth_flows().len(), 3);
     let missing = f
-        .sdk
+        .admin
         .describe_user_pool()
         .user_pool_id("us-east-1_nope")
         .send()
@@ -51,9 +51,9 @@ async fn describe_pool_and_client_reflect_creation() {
 
 #[tokio::test]
 async fn set_user_pool_mfa_config_round_trips() {
-    let f = Fixture::new(PoolOptions::default()).await;
+    let f = Fixture::start(options()).await;
     let out = f
-        .sdk
+        .admin
         .set_user_pool_mfa_config()
         .user_pool_id(&f.pool_id)
         .mfa_configuration(UserPoolMfaType::Optional)
@@ -67,7 +67,7 @@ async fn set_user_pool_mfa_config_round_trips() {
         .unwrap();
     assert_eq!(out.mfa_configuration(), Some(&UserPoolMfaType::Optional));
     let pool = f
-        .sdk
+        .admin
         .describe_user_pool()
         .user_pool_id(&f.pool_id)
         .send()
@@ -81,9 +81,9 @@ async fn set_user_pool_mfa_config_round_trips() {
 
 #[tokio::test]
 async fn admin_user_operations() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    f.user("zoe", &[("email", "zoe@example.com")]).await;
-    f.sdk
+    let f = Fixture::start(options()).await;
+    f.user_with("zoe", &[("email", "zoe@example.com")]).await;
+    f.admin
         .admin_update_user_attributes()
         .user_pool_id(&f.pool_id)
         .username("zoe")
@@ -98,7 +98,7 @@ async fn admin_user_operations() {
         .await
         .unwrap();
     let user = f
-        .sdk
+        .admin
         .admin_get_user()
         .user_pool_id(&f.pool_id)
         .username("zoe")
@@ -114,7 +114,7 @@ async fn admin_user_operations() {
     );
     assert!(attrs.iter().any(|a| a.name() == "sub"));
     let dup = f
-        .sdk
+        .admin
         .admin_create_user()
         .user_pool_id(&f.pool_id)
         .username("zoe")
@@ -128,7 +128,7 @@ async fn admin_user_operations() {
         )
     );
     let weak = f
-        .sdk
+        .admin
         .admin_set_user_password()
         .user_pool_id(&f.pool_id)
         .username("zoe")
@@ -138,7 +138,7 @@ async fn admin_user_operations() {
         .await;
     assert_eq!(err(weak).0, "InvalidPasswordException");
     let nobody = f
-        .sdk
+        .admin
         .admin_get_user()
         .user_pool_id(&f.pool_id)
         .username("nobody")
@@ -158,10 +158,11 @@ async fn disable_enable_reset_forgot_and_change_password() {
     use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 
     use crate::common::PASSWORD;
-    let f = Fixture::new(PoolOptions::default()).await;
-    f.user("amy", &[("phone_number", "+15555550140")]).await;
+    let f = Fixture::start(options()).await;
+    f.user_with("amy", &[("phone_number", "+15555550140")])
+        .await;
     let password_auth = |password: &'static str| {
-        f.sdk
+        f.admin
             .initiate_auth()
             .client_id(&f.client_id)
             .auth_flow(AuthFlowType::UserPasswordAuth)
@@ -169,7 +170,7 @@ async fn disable_enable_reset_forgot_and_change_password() {
             .auth_parameters("PASSWORD", password)
             .send()
     };
-    f.sdk
+    f.admin
         .admin_disable_user()
         .user_pool_id(&f.pool_id)
         .username("amy")
@@ -180,7 +181,7 @@ async fn disable_enable_reset_forgot_and_change_password() {
         err(password_auth(PASSWORD).await),
         ("NotAuthorizedException".into(), "User is disabled.".into())
     );
-    f.sdk
+    f.admin
         .admin_enable_user()
         .user_pool_id(&f.pool_id)
         .username("amy")
@@ -194,7 +195,7 @@ async fn disable_enable_reset_forgot_and_change_password() {
         .access_token()
         .unwrap()
         .to_owned();
-    f.sdk
+    f.admin
         .change_password()
         .access_token(&access)
         .previous_password(PASSWORD)
@@ -208,7 +209,7 @@ async fn disable_enable_reset_forgot_and_change_password() {
     );
     assert!(password_auth("Second-Pass-2").await.is_ok());
 
-    f.sdk
+    f.admin
         .admin_reset_user_password()
         .user_pool_id(&f.pool_id)
         .username("amy")
@@ -219,15 +220,15 @@ async fn disable_enable_reset_forgot_and_change_password() {
         err(password_auth("Second-Pass-2").await).0,
         "PasswordResetRequiredException"
     );
-    f.sdk
+    f.admin
         .forgot_password()
         .client_id(&f.client_id)
         .username("amy")
         .send()
         .await
         .unwrap();
-    let code = f.sms_codes("amy").await.pop().unwrap();
-    f.sdk
+    let code = f.sms_codes("amy").pop().unwrap();
+    f.admin
         .confirm_forgot_password()
         .client_id(&f.client_id)
         .username("amy")
@@ -238,7 +239,7 @@ async fn disable_enable_reset_forgot_and_change_password() {
         .unwrap();
     assert!(password_auth("Third-Pass-3").await.is_ok());
     let _ = f
-        .sdk
+        .admin
         .update_user_pool()
         .user_pool_id(&f.pool_id)
         .mfa_configuration(UserPoolMfaType::Off)
@@ -246,7 +247,7 @@ async fn disable_enable_reset_forgot_and_change_password() {
         .await
         .unwrap();
     let pool = f
-        .sdk
+        .admin
         .describe_user_pool()
         .user_pool_id(&f.pool_id)
         .send()

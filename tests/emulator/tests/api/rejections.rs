@@ -3,10 +3,9 @@
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
-use cognito_emulator::EmulatorConfig;
 
 use crate::common::srp_client::{self, SrpClient};
-use crate::common::{Answer, Fixture, PASSWORD, PoolOptions, call, err};
+use crate::common::{Answer, Fixture, PASSWORD, PoolSetup, call, err, options};
 
 const INCORRECT: (&str, &str) = ("NotAuthorizedException", "Incorrect username or password.");
 
@@ -19,8 +18,8 @@ fn expect(e: (String, String), want: (&str, &str)) {
 }
 
 async fn fixture() -> Fixture {
-    let f = Fixture::new(PoolOptions::default()).await;
-    f.user("alice", &[]).await;
+    let f = Fixture::start(options()).await;
+    f.user_with("alice", &[]).await;
     f
 }
 
@@ -206,15 +205,12 @@ async fn unknown_secret_block_is_refused() {
 
 #[tokio::test]
 async fn expired_session_is_refused() {
-    let f = Fixture::new(PoolOptions {
-        config: EmulatorConfig {
-            session_ttl: Duration::from_secs(1),
-            ..EmulatorConfig::default()
-        },
-        ..PoolOptions::default()
+    let f = Fixture::start(PoolSetup {
+        session_ttl: Some(Duration::from_secs(1)),
+        ..options()
     })
     .await;
-    f.user("alice", &[]).await;
+    f.user_with("alice", &[]).await;
     let (init, srp) = f.initiate("alice", None).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let out = f
@@ -231,14 +227,14 @@ async fn expired_session_is_refused() {
 
 #[tokio::test]
 async fn missing_secret_hash_is_refused() {
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         secret: true,
-        ..PoolOptions::default()
+        ..options()
     })
     .await;
-    f.user("alice", &[]).await;
+    f.user_with("alice", &[]).await;
     let out = f
-        .sdk
+        .admin
         .initiate_auth()
         .client_id(&f.client_id)
         .auth_flow(AuthFlowType::UserSrpAuth)
@@ -259,13 +255,13 @@ async fn missing_secret_hash_is_refused() {
 
 #[tokio::test]
 async fn secret_hash_over_the_alias_in_a_challenge_response_is_refused() {
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         secret: true,
         email_alias: true,
-        ..PoolOptions::default()
+        ..options()
     })
     .await;
-    f.user(
+    f.user_with(
         "alice",
         &[("email", "alice@example.com"), ("email_verified", "true")],
     )
@@ -295,7 +291,7 @@ async fn forgotten_device_key_is_device_does_not_exist() {
         .unwrap()
         .clone();
     let (device, _) = f.confirm_device(&first).await;
-    f.sdk
+    f.admin
         .forget_device()
         .access_token(first.access_token().unwrap())
         .device_key(&device.key)
@@ -345,7 +341,7 @@ async fn unknown_device_key_is_device_does_not_exist() {
 #[tokio::test]
 async fn another_users_device_key_is_refused() {
     let f = fixture().await;
-    f.user("bob", &[]).await;
+    f.user_with("bob", &[]).await;
     let bobs = f
         .sign_in("bob", None)
         .await
@@ -417,7 +413,7 @@ async fn refresh_without_device_key_is_invalid_refresh_token() {
         .clone();
     f.confirm_device(&first).await;
     let out = f
-        .sdk
+        .admin
         .initiate_auth()
         .client_id(&f.client_id)
         .auth_flow(AuthFlowType::RefreshTokenAuth)
@@ -441,7 +437,7 @@ async fn refresh_with_an_unconfirmed_device_is_invalid_refresh_token() {
         .clone();
     let key = first.new_device_metadata().unwrap().device_key().unwrap();
     let out = f
-        .sdk
+        .admin
         .get_tokens_from_refresh_token()
         .client_id(&f.client_id)
         .refresh_token(first.refresh_token().unwrap())
@@ -466,7 +462,7 @@ async fn forged_access_token_is_refused() {
     let mut token = first.access_token().unwrap().to_owned();
     token.insert(token.len() - 3, 'A');
     expect(
-        err(f.sdk.get_user().access_token(token).send().await),
+        err(f.admin.get_user().access_token(token).send().await),
         ("NotAuthorizedException", "Invalid Access Token"),
     );
 }
@@ -481,7 +477,7 @@ async fn list_devices_limit_above_60_is_invalid() {
         .unwrap()
         .clone();
     let out = f
-        .sdk
+        .admin
         .list_devices()
         .access_token(first.access_token().unwrap())
         .limit(61)
@@ -494,7 +490,7 @@ async fn list_devices_limit_above_60_is_invalid() {
 async fn missing_srp_a_is_invalid_parameter() {
     let f = fixture().await;
     let (status, body) = call(
-        &f.endpoint,
+        &f.endpoint(),
         "InitiateAuth",
         &format!(r#"{{"ClientId":"{}","AuthFlow":"USER_SRP_AUTH","AuthParameters":{{"USERNAME":"alice"}}}}"#, f.client_id),
     )
@@ -508,7 +504,7 @@ async fn missing_srp_a_is_invalid_parameter() {
 async fn unknown_session_on_an_mfa_answer_is_refused() {
     let f = fixture().await;
     let out = f
-        .sdk
+        .admin
         .respond_to_auth_challenge()
         .client_id(&f.client_id)
         .challenge_name(ChallengeNameType::SmsMfa)
@@ -530,7 +526,7 @@ async fn unknown_session_on_an_mfa_answer_is_refused() {
 async fn unknown_client_is_resource_not_found() {
     let f = fixture().await;
     let out = f
-        .sdk
+        .admin
         .initiate_auth()
         .client_id("nosuchclient0000000000000")
         .auth_flow(AuthFlowType::UserSrpAuth)

@@ -6,18 +6,18 @@ use aws_sdk_cognitoidentityprovider::types::{
 use serde_json::Value;
 
 use crate::common::srp_client::SrpClient;
-use crate::common::{Answer, Fixture, PASSWORD, PoolOptions, call, err, http};
+use crate::common::{Answer, Fixture, PASSWORD, PoolSetup, call, err, http, options};
 
-fn no_devices() -> PoolOptions {
-    PoolOptions {
+fn no_devices() -> PoolSetup {
+    PoolSetup {
         devices: None,
-        ..PoolOptions::default()
+        ..options()
     }
 }
 
 async fn verify_jwt(f: &Fixture, token: &str) -> Value {
     let (status, body) = http(
-        &f.endpoint,
+        &f.endpoint(),
         "GET",
         &format!("/{}/.well-known/jwks.json", f.pool_id),
         &[],
@@ -35,7 +35,7 @@ async fn verify_jwt(f: &Fixture, token: &str) -> Value {
     )
     .unwrap();
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
-    validation.set_issuer(&[format!("{}/{}", f.endpoint, f.pool_id)]);
+    validation.set_issuer(&[format!("{}/{}", f.endpoint(), f.pool_id)]);
     validation.validate_aud = false;
     jsonwebtoken::decode::<Value>(token, &decoding, &validation)
         .expect("token verifies against the JWKS")
@@ -44,8 +44,9 @@ async fn verify_jwt(f: &Fixture, token: &str) -> Value {
 
 #[tokio::test]
 async fn user_srp_auth_issues_rs256_tokens_with_cognito_claims() {
-    let f = Fixture::new(no_devices()).await;
-    f.user("alice", &[("email", "alice@example.com")]).await;
+    let f = Fixture::start(no_devices()).await;
+    f.user_with("alice", &[("email", "alice@example.com")])
+        .await;
     let out = f.sign_in("alice", None).await;
     let result = out.authentication_result().expect("tokens");
     assert!(
@@ -68,8 +69,8 @@ async fn user_srp_auth_issues_rs256_tokens_with_cognito_claims() {
 
 #[tokio::test]
 async fn password_verifier_without_session_is_accepted() {
-    let f = Fixture::new(no_devices()).await;
-    f.user("bob", &[]).await;
+    let f = Fixture::start(no_devices()).await;
+    f.user_with("bob", &[]).await;
     let (init, srp) = f.initiate("bob", None).await;
     let init = init.unwrap();
     let out = f
@@ -88,13 +89,13 @@ async fn password_verifier_without_session_is_accepted() {
 
 #[tokio::test]
 async fn alias_sign_in_uses_the_internal_username_for_srp() {
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         email_alias: true,
         devices: None,
-        ..PoolOptions::default()
+        ..options()
     })
     .await;
-    f.user(
+    f.user_with(
         "carol",
         &[("email", "carol@example.com"), ("email_verified", "true")],
     )
@@ -120,13 +121,13 @@ async fn alias_sign_in_uses_the_internal_username_for_srp() {
 
 #[tokio::test]
 async fn email_as_username_pool_uses_the_sub_as_user_id_for_srp() {
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         email_as_username: true,
         devices: None,
-        ..PoolOptions::default()
+        ..options()
     })
     .await;
-    let internal = f.user("dave@example.com", &[]).await;
+    let internal = f.user_with("dave@example.com", &[]).await;
     assert_eq!(internal.len(), 36, "UUID username");
     let (init, srp) = f.initiate("dave@example.com", None).await;
     let init = init.unwrap();
@@ -139,7 +140,7 @@ async fn email_as_username_pool_uses_the_sub_as_user_id_for_srp() {
         .await
         .unwrap();
     let user = f
-        .sdk
+        .admin
         .get_user()
         .access_token(out.authentication_result().unwrap().access_token().unwrap())
         .send()
@@ -150,14 +151,14 @@ async fn email_as_username_pool_uses_the_sub_as_user_id_for_srp() {
 
 #[tokio::test]
 async fn secret_client_signs_in_with_secret_hash_over_the_challenge_username() {
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         secret: true,
         email_alias: true,
         devices: None,
-        ..PoolOptions::default()
+        ..options()
     })
     .await;
-    f.user(
+    f.user_with(
         "erin",
         &[("email", "erin@example.com"), ("email_verified", "true")],
     )
@@ -173,10 +174,10 @@ async fn secret_client_signs_in_with_secret_hash_over_the_challenge_username() {
 
 #[tokio::test]
 async fn user_password_auth_signs_in() {
-    let f = Fixture::new(no_devices()).await;
-    f.user("frank", &[]).await;
+    let f = Fixture::start(no_devices()).await;
+    f.user_with("frank", &[]).await;
     let out = f
-        .sdk
+        .admin
         .initiate_auth()
         .client_id(&f.client_id)
         .auth_flow(AuthFlowType::UserPasswordAuth)
@@ -195,8 +196,8 @@ async fn user_password_auth_signs_in() {
 
 #[tokio::test]
 async fn new_password_required_then_tokens() {
-    let f = Fixture::new(no_devices()).await;
-    f.sdk
+    let f = Fixture::start(no_devices()).await;
+    f.admin
         .admin_create_user()
         .user_pool_id(&f.pool_id)
         .username("gina")
@@ -206,7 +207,7 @@ async fn new_password_required_then_tokens() {
         .await
         .unwrap();
     let user = f
-        .sdk
+        .admin
         .admin_get_user()
         .user_pool_id(&f.pool_id)
         .username("gina")
@@ -227,7 +228,7 @@ async fn new_password_required_then_tokens() {
         Some(&ChallengeNameType::NewPasswordRequired)
     );
     let done = f
-        .sdk
+        .admin
         .respond_to_auth_challenge()
         .client_id(&f.client_id)
         .challenge_name(ChallengeNameType::NewPasswordRequired)
@@ -249,9 +250,9 @@ async fn new_password_required_then_tokens() {
 
 #[tokio::test]
 async fn sign_up_and_confirm_with_the_code_from_the_outbox() {
-    let f = Fixture::new(no_devices()).await;
+    let f = Fixture::start(no_devices()).await;
     let out = f
-        .sdk
+        .admin
         .sign_up()
         .client_id(&f.client_id)
         .username("hank")
@@ -269,9 +270,9 @@ async fn sign_up_and_confirm_with_the_code_from_the_outbox() {
     assert!(!out.user_confirmed());
     let (init, _) = f.initiate("hank", None).await;
     assert_eq!(err(init).0, "UserNotConfirmedException");
-    let code = f.sms_codes("hank").await.pop().expect("confirmation code");
+    let code = f.sms_codes("hank").pop().expect("confirmation code");
     let (code_name, _) = err(f
-        .sdk
+        .admin
         .confirm_sign_up()
         .client_id(&f.client_id)
         .username("hank")
@@ -279,7 +280,7 @@ async fn sign_up_and_confirm_with_the_code_from_the_outbox() {
         .send()
         .await);
     assert_eq!(code_name, "CodeMismatchException");
-    f.sdk
+    f.admin
         .confirm_sign_up()
         .client_id(&f.client_id)
         .username("hank")
@@ -297,8 +298,9 @@ async fn sign_up_and_confirm_with_the_code_from_the_outbox() {
 
 #[tokio::test]
 async fn get_user_then_global_sign_out_revokes_tokens() {
-    let f = Fixture::new(no_devices()).await;
-    f.user("ivy", &[("phone_number", "+15555550111")]).await;
+    let f = Fixture::start(no_devices()).await;
+    f.user_with("ivy", &[("phone_number", "+15555550111")])
+        .await;
     let result = f
         .sign_in("ivy", None)
         .await
@@ -306,26 +308,32 @@ async fn get_user_then_global_sign_out_revokes_tokens() {
         .unwrap()
         .clone();
     let access = result.access_token().unwrap();
-    let user = f.sdk.get_user().access_token(access).send().await.unwrap();
+    let user = f
+        .admin
+        .get_user()
+        .access_token(access)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(user.username(), "ivy");
     assert!(
         user.user_attributes()
             .iter()
             .any(|a| a.name() == "phone_number")
     );
-    f.sdk
+    f.admin
         .global_sign_out()
         .access_token(access)
         .send()
         .await
         .unwrap();
-    let (code, message) = err(f.sdk.get_user().access_token(access).send().await);
+    let (code, message) = err(f.admin.get_user().access_token(access).send().await);
     assert_eq!(
         (code.as_str(), message.as_str()),
         ("NotAuthorizedException", "Access Token has been revoked")
     );
     let refresh = f
-        .sdk
+        .admin
         .initiate_auth()
         .client_id(&f.client_id)
         .auth_flow(AuthFlowType::RefreshTokenAuth)
@@ -337,8 +345,8 @@ async fn get_user_then_global_sign_out_revokes_tokens() {
 
 #[tokio::test]
 async fn revoke_token_ends_refresh() {
-    let f = Fixture::new(no_devices()).await;
-    f.user("jack", &[]).await;
+    let f = Fixture::start(no_devices()).await;
+    f.user_with("jack", &[]).await;
     let result = f
         .sign_in("jack", None)
         .await
@@ -347,7 +355,7 @@ async fn revoke_token_ends_refresh() {
         .clone();
     let refresh = result.refresh_token().unwrap();
     let again = f
-        .sdk
+        .admin
         .initiate_auth()
         .client_id(&f.client_id)
         .auth_flow(AuthFlowType::RefreshTokenAuth)
@@ -370,7 +378,7 @@ async fn revoke_token_ends_refresh() {
             .is_none(),
         "REFRESH_TOKEN_AUTH does not rotate"
     );
-    f.sdk
+    f.admin
         .revoke_token()
         .client_id(&f.client_id)
         .token(refresh)
@@ -378,7 +386,7 @@ async fn revoke_token_ends_refresh() {
         .await
         .unwrap();
     let after = f
-        .sdk
+        .admin
         .initiate_auth()
         .client_id(&f.client_id)
         .auth_flow(AuthFlowType::RefreshTokenAuth)
@@ -396,12 +404,12 @@ async fn revoke_token_ends_refresh() {
 
 #[tokio::test]
 async fn get_tokens_from_refresh_token_rotates_when_enabled() {
-    let f = Fixture::new(PoolOptions {
-        rotation: true,
-        ..PoolOptions::default()
+    let f = Fixture::start(PoolSetup {
+        rotation: Some(0),
+        ..options()
     })
     .await;
-    f.user("kate", &[]).await;
+    f.user_with("kate", &[]).await;
     let first = f
         .sign_in("kate", None)
         .await
@@ -410,7 +418,7 @@ async fn get_tokens_from_refresh_token_rotates_when_enabled() {
         .clone();
     let (device, _) = f.confirm_device(&first).await;
     let out = f
-        .sdk
+        .admin
         .get_tokens_from_refresh_token()
         .client_id(&f.client_id)
         .refresh_token(first.refresh_token().unwrap())
@@ -426,7 +434,7 @@ async fn get_tokens_from_refresh_token_rotates_when_enabled() {
     assert_ne!(rotated, first.refresh_token().unwrap());
     // The old one is gone (grace period 0): RefreshTokenReuseException; the new one works.
     let old = f
-        .sdk
+        .admin
         .get_tokens_from_refresh_token()
         .client_id(&f.client_id)
         .refresh_token(first.refresh_token().unwrap())
@@ -441,7 +449,7 @@ async fn get_tokens_from_refresh_token_rotates_when_enabled() {
         )
     );
     let new = f
-        .sdk
+        .admin
         .get_tokens_from_refresh_token()
         .client_id(&f.client_id)
         .refresh_token(rotated)
@@ -453,8 +461,8 @@ async fn get_tokens_from_refresh_token_rotates_when_enabled() {
 
 #[tokio::test]
 async fn srp_a_of_the_password_step_may_be_reused_for_the_device_step() {
-    let f = Fixture::new(PoolOptions::default()).await;
-    f.user("lena", &[]).await;
+    let f = Fixture::start(options()).await;
+    f.user_with("lena", &[]).await;
     let first = f
         .sign_in("lena", None)
         .await
@@ -490,8 +498,8 @@ async fn srp_a_of_the_password_step_may_be_reused_for_the_device_step() {
 
 #[tokio::test]
 async fn unknown_operation_is_a_clear_400() {
-    let f = Fixture::new(no_devices()).await;
-    let (status, body) = call(&f.endpoint, "FlyToTheMoon", "{}").await;
+    let f = Fixture::start(no_devices()).await;
+    let (status, body) = call(&f.endpoint(), "FlyToTheMoon", "{}").await;
     assert_eq!(status, 400);
     assert_eq!(body["__type"], "UnknownOperationException");
     assert!(body["message"].as_str().unwrap().contains("FlyToTheMoon"));
@@ -499,26 +507,26 @@ async fn unknown_operation_is_a_clear_400() {
 
 #[tokio::test]
 async fn malformed_json_is_a_serialization_error() {
-    let f = Fixture::new(no_devices()).await;
-    let (status, body) = call(&f.endpoint, "InitiateAuth", "{not json").await;
+    let f = Fixture::start(no_devices()).await;
+    let (status, body) = call(&f.endpoint(), "InitiateAuth", "{not json").await;
     assert_eq!(status, 400);
     assert_eq!(body["__type"], "SerializationException");
 }
 
 #[tokio::test]
 async fn user_password_auth_must_be_enabled_on_the_client() {
-    let f = Fixture::new(PoolOptions {
+    let f = Fixture::start(PoolSetup {
         flows: vec![
             ExplicitAuthFlowsType::AllowUserSrpAuth,
             ExplicitAuthFlowsType::AllowRefreshTokenAuth,
         ],
         devices: None,
-        ..PoolOptions::default()
+        ..options()
     })
     .await;
-    f.user("mia", &[]).await;
+    f.user_with("mia", &[]).await;
     let out = f
-        .sdk
+        .admin
         .initiate_auth()
         .client_id(&f.client_id)
         .auth_flow(AuthFlowType::UserPasswordAuth)

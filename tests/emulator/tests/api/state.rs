@@ -2,7 +2,9 @@
 
 use cognito_emulator::{Emulator, EmulatorConfig};
 
-use crate::common::{Fixture, PASSWORD, PoolOptions, sdk_client};
+use cognito_emulator::testkit::PoolIds;
+
+use crate::common::{Fixture, PASSWORD, TestPool, options};
 
 #[tokio::test]
 async fn state_file_keeps_pools_users_devices_and_refresh_tokens() {
@@ -13,12 +15,11 @@ async fn state_file_keeps_pools_users_devices_and_refresh_tokens() {
         state_file: Some(path.clone()),
         ..EmulatorConfig::default()
     };
-    let f = Fixture::new(PoolOptions {
-        config: config.clone(),
-        ..PoolOptions::default()
-    })
-    .await;
-    f.user("alice", &[]).await;
+    let emulator = Emulator::start(config.clone()).await.unwrap();
+    let f = Fixture {
+        pool: TestPool::provision(emulator, &options()).await,
+    };
+    f.user_with("alice", &[]).await;
     let first = f
         .sign_in("alice", None)
         .await
@@ -26,12 +27,12 @@ async fn state_file_keeps_pools_users_devices_and_refresh_tokens() {
         .unwrap()
         .clone();
     let (device, _) = f.confirm_device(&first).await;
-    let Fixture {
+    let TestPool {
         emulator,
         pool_id,
         client_id,
         ..
-    } = f;
+    } = f.pool;
     emulator.stop().await;
     assert!(path.exists());
     let text = std::fs::read_to_string(&path).unwrap();
@@ -42,14 +43,13 @@ async fn state_file_keeps_pools_users_devices_and_refresh_tokens() {
     );
 
     let emulator = Emulator::start(config).await.unwrap();
-    let sdk = sdk_client(&emulator.endpoint(), false);
-    let f = Fixture {
-        endpoint: emulator.endpoint(),
-        emulator,
-        sdk,
+    let ids = PoolIds {
         pool_id,
         client_id,
         client_secret: None,
+    };
+    let f = Fixture {
+        pool: TestPool::attach(emulator, ids),
     };
     let again = f.sign_in("alice", Some(&device)).await;
     assert!(
@@ -57,7 +57,7 @@ async fn state_file_keeps_pools_users_devices_and_refresh_tokens() {
         "remembered device survives a restart"
     );
     let refreshed = f
-        .sdk
+        .admin
         .get_tokens_from_refresh_token()
         .client_id(&f.client_id)
         .refresh_token(first.refresh_token().unwrap())
@@ -67,7 +67,7 @@ async fn state_file_keeps_pools_users_devices_and_refresh_tokens() {
     assert!(refreshed.is_ok(), "{refreshed:?}");
     // Tokens signed before the restart still verify (the key is part of the state).
     let user = f
-        .sdk
+        .admin
         .get_user()
         .access_token(first.access_token().unwrap())
         .send()
@@ -76,7 +76,7 @@ async fn state_file_keeps_pools_users_devices_and_refresh_tokens() {
         user.map(|u| u.username().to_owned()).ok().as_deref(),
         Some("alice")
     );
-    f.emulator.stop().await;
+    f.pool.emulator.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -100,14 +100,13 @@ async fn seed_file_creates_pools_clients_and_users() {
     })
     .await
     .unwrap();
-    let sdk = sdk_client(&emulator.endpoint(), false);
-    let f = Fixture {
-        endpoint: emulator.endpoint(),
-        emulator,
-        sdk,
+    let ids = PoolIds {
         pool_id: "us-east-1_Seed00001".into(),
         client_id: "seedclient".into(),
         client_secret: None,
+    };
+    let f = Fixture {
+        pool: TestPool::attach(emulator, ids),
     };
     let out = f.sign_in("alice", None).await;
     assert!(
@@ -116,7 +115,7 @@ async fn seed_file_creates_pools_clients_and_users() {
             .new_device_metadata()
             .is_some()
     );
-    f.emulator.stop().await;
+    f.pool.emulator.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -157,14 +156,13 @@ async fn seed_at_runtime_with_a_secret_client_and_refresh_token_alias() {
             "Users": [{"Username": "bob", "Password": PASSWORD}]
         }]}))
         .unwrap();
-    let sdk = sdk_client(&emulator.endpoint(), false);
-    let f = Fixture {
-        endpoint: emulator.endpoint(),
-        emulator,
-        sdk,
+    let ids = PoolIds {
         pool_id: "us-east-1_Runtime01".into(),
         client_id: "rtclient".into(),
         client_secret: Some("s3cr3t".into()),
+    };
+    let f = Fixture {
+        pool: TestPool::attach(emulator, ids),
     };
     let result = f
         .sign_in("bob", None)
@@ -173,7 +171,7 @@ async fn seed_at_runtime_with_a_secret_client_and_refresh_token_alias() {
         .unwrap()
         .clone();
     let refreshed = f
-        .sdk
+        .admin
         .initiate_auth()
         .client_id(&f.client_id)
         .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::RefreshToken)
@@ -189,5 +187,5 @@ async fn seed_at_runtime_with_a_secret_client_and_refresh_token_alias() {
             .id_token()
             .is_some()
     );
-    f.emulator.stop().await;
+    f.pool.emulator.stop().await;
 }

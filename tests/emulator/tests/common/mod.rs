@@ -1,55 +1,38 @@
-//! Shared test harness: an emulator, the official AWS SDK client pointed at it, and sign-in
-//! helpers built on the independent test SRP client.
+//! Shared test harness: the test kit's [`TestPool`] (an emulator with a pool, the official AWS
+//! SDK client pointed at it) and sign-in steps built on the independent test SRP client.
 
 #![allow(dead_code)]
 
 pub mod srp_client;
 
-use std::collections::HashMap;
-use std::time::Duration;
+use std::ops::Deref;
 
-use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
-use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError;
 use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
 use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeError;
 use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType,
-    DeviceConfigurationType, DeviceSecretVerifierConfigType, ExplicitAuthFlowsType,
-    MessageActionType, UserPoolMfaType,
+    AuthFlowType, AuthenticationResultType, ChallengeNameType, DeviceSecretVerifierConfigType,
+    ExplicitAuthFlowsType, UserPoolMfaType,
 };
-use cognito_emulator::{Emulator, EmulatorConfig};
+pub use cognito_emulator::testkit::{PASSWORD, PoolSetup, TestPool, http};
 use num_bigint::BigUint;
 use rand::RngCore;
 use srp_client::SrpClient;
 
-pub const PASSWORD: &str = "Correct-Horse-9";
-
-/// An SDK client for `endpoint` (static credentials for admin calls; retries off by default so
-/// every rejection is seen exactly once).
-pub fn sdk_client(endpoint: &str, retries: bool) -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .behavior_version(BehaviorVersion::latest())
-        .credentials_provider(aws_credential_types::Credentials::new(
-            "AKID", "SECRET", None, None, "test",
-        ))
-        .retry_config(if retries {
-            RetryConfig::standard().with_max_attempts(3)
-        } else {
-            RetryConfig::disabled()
-        })
-        .timeout_config(
-            aws_sdk_cognitoidentityprovider::config::timeout::TimeoutConfig::builder()
-                .operation_timeout(Duration::from_secs(60))
-                .build(),
-        )
-        .build();
-    Client::from_conf(config)
+/// The pool most tests use: no MFA, devices remembered without asking, and the password flow
+/// allowed besides SRP and refresh.
+pub fn options() -> PoolSetup {
+    PoolSetup {
+        mfa: UserPoolMfaType::Off,
+        flows: vec![
+            ExplicitAuthFlowsType::AllowUserSrpAuth,
+            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+            ExplicitAuthFlowsType::AllowUserPasswordAuth,
+        ],
+        ..PoolSetup::default()
+    }
 }
 
 /// (code, message) of a failed call; panics if it succeeded.
@@ -63,47 +46,17 @@ pub fn err<T: std::fmt::Debug, E: ProvideErrorMetadata + std::fmt::Debug>(
     )
 }
 
-/// How the test pool is set up.
-#[derive(Clone)]
-pub struct PoolOptions {
-    pub mfa: UserPoolMfaType,
-    /// (ChallengeRequiredOnNewDevice, DeviceOnlyRememberedOnUserPrompt); None: no device tracking.
-    pub devices: Option<(bool, bool)>,
-    pub secret: bool,
-    pub email_as_username: bool,
-    pub email_alias: bool,
-    pub flows: Vec<ExplicitAuthFlowsType>,
-    pub rotation: bool,
-    pub config: EmulatorConfig,
-}
-
-impl Default for PoolOptions {
-    fn default() -> Self {
-        PoolOptions {
-            mfa: UserPoolMfaType::Off,
-            devices: Some((true, false)),
-            secret: false,
-            email_as_username: false,
-            email_alias: false,
-            flows: vec![
-                ExplicitAuthFlowsType::AllowUserSrpAuth,
-                ExplicitAuthFlowsType::AllowRefreshTokenAuth,
-                ExplicitAuthFlowsType::AllowUserPasswordAuth,
-            ],
-            rotation: false,
-            config: EmulatorConfig::default(),
-        }
-    }
-}
-
-/// A running emulator with one pool and one app client.
+/// A [`TestPool`] with the sign-in steps of the independent test SRP client.
 pub struct Fixture {
-    pub emulator: Emulator,
-    pub endpoint: String,
-    pub sdk: Client,
-    pub pool_id: String,
-    pub client_id: String,
-    pub client_secret: Option<String>,
+    pub pool: TestPool,
+}
+
+impl Deref for Fixture {
+    type Target = TestPool;
+
+    fn deref(&self) -> &TestPool {
+        &self.pool
+    }
 }
 
 /// Secrets a client keeps for a remembered device.
@@ -115,114 +68,11 @@ pub struct DeviceSecrets {
 }
 
 impl Fixture {
-    pub async fn new(options: PoolOptions) -> Fixture {
-        let emulator = Emulator::start(options.config.clone())
-            .await
-            .expect("emulator starts");
-        let endpoint = emulator.endpoint();
-        let sdk = sdk_client(&endpoint, false);
-        let mut pool = sdk
-            .create_user_pool()
-            .pool_name("test-pool")
-            .mfa_configuration(options.mfa.clone());
-        if let Some((challenge, prompt)) = options.devices {
-            pool = pool.device_configuration(
-                DeviceConfigurationType::builder()
-                    .challenge_required_on_new_device(challenge)
-                    .device_only_remembered_on_user_prompt(prompt)
-                    .build(),
-            );
-        }
-        if options.email_as_username {
-            pool = pool.username_attributes(
-                aws_sdk_cognitoidentityprovider::types::UsernameAttributeType::Email,
-            );
-        }
-        if options.email_alias {
-            pool = pool.alias_attributes(
-                aws_sdk_cognitoidentityprovider::types::AliasAttributeType::Email,
-            );
-        }
-        let pool = pool.send().await.expect("CreateUserPool");
-        let pool_id = pool
-            .user_pool()
-            .and_then(|p| p.id())
-            .expect("pool id")
-            .to_owned();
-        if options.mfa != UserPoolMfaType::Off {
-            sdk.set_user_pool_mfa_config()
-                .user_pool_id(&pool_id)
-                .mfa_configuration(options.mfa.clone())
-                .sms_mfa_configuration(
-                    aws_sdk_cognitoidentityprovider::types::SmsMfaConfigType::builder().build(),
-                )
-                .software_token_mfa_configuration(
-                    aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder()
-                        .enabled(true)
-                        .build(),
-                )
-                .send()
-                .await
-                .expect("SetUserPoolMfaConfig");
-        }
-        let mut client = sdk
-            .create_user_pool_client()
-            .user_pool_id(&pool_id)
-            .client_name("app")
-            .generate_secret(options.secret)
-            .set_explicit_auth_flows(Some(options.flows.clone()));
-        if options.rotation {
-            client = client.refresh_token_rotation(
-                aws_sdk_cognitoidentityprovider::types::RefreshTokenRotationType::builder()
-                    .feature(aws_sdk_cognitoidentityprovider::types::FeatureType::Enabled)
-                    .retry_grace_period_seconds(0)
-                    .build()
-                    .expect("rotation"),
-            );
-        }
-        let client = client.send().await.expect("CreateUserPoolClient");
-        let app = client.user_pool_client().expect("client");
+    /// An emulator with a pool set up as `setup` says.
+    pub async fn start(setup: PoolSetup) -> Fixture {
         Fixture {
-            emulator,
-            endpoint,
-            sdk,
-            pool_id,
-            client_id: app.client_id().expect("client id").to_owned(),
-            client_secret: app.client_secret().map(str::to_owned),
+            pool: TestPool::start(setup).await,
         }
-    }
-
-    /// Creates a confirmed user with PASSWORD; returns the internal username.
-    pub async fn user(&self, name: &str, attributes: &[(&str, &str)]) -> String {
-        let mut create = self
-            .sdk
-            .admin_create_user()
-            .user_pool_id(&self.pool_id)
-            .username(name)
-            .message_action(MessageActionType::Suppress);
-        for (k, v) in attributes {
-            create = create.user_attributes(
-                AttributeType::builder()
-                    .name(*k)
-                    .value(*v)
-                    .build()
-                    .expect("attr"),
-            );
-        }
-        let out = create.send().await.expect("AdminCreateUser");
-        self.sdk
-            .admin_set_user_password()
-            .user_pool_id(&self.pool_id)
-            .username(name)
-            .password(PASSWORD)
-            .permanent(true)
-            .send()
-            .await
-            .expect("AdminSetUserPassword");
-        out.user()
-            .and_then(|u| u.username())
-            .expect("username")
-            .to_owned()
     }
 
     pub fn hash(&self, username: &str) -> Option<String> {
@@ -246,7 +96,7 @@ impl Fixture {
     ) {
         let srp = SrpClient::new();
         let mut call = self
-            .sdk
+            .admin
             .initiate_auth()
             .client_id(&self.client_id)
             .auth_flow(AuthFlowType::UserSrpAuth)
@@ -296,7 +146,7 @@ impl Fixture {
             .clone()
             .unwrap_or_else(|| params["USERNAME"].clone());
         let mut call = self
-            .sdk
+            .admin
             .respond_to_auth_challenge()
             .client_id(&self.client_id)
             .challenge_name(ChallengeNameType::PasswordVerifier)
@@ -343,7 +193,7 @@ impl Fixture {
         srp: &SrpClient,
     ) -> Result<RespondToAuthChallengeOutput, String> {
         let mut call = self
-            .sdk
+            .admin
             .respond_to_auth_challenge()
             .client_id(&self.client_id)
             .challenge_name(ChallengeNameType::DeviceSrpAuth)
@@ -380,7 +230,7 @@ impl Fixture {
             &timestamp,
         );
         let mut call = self
-            .sdk
+            .admin
             .respond_to_auth_challenge()
             .client_id(&self.client_id)
             .challenge_name(ChallengeNameType::DevicePasswordVerifier)
@@ -453,7 +303,7 @@ impl Fixture {
             &BigUint::from_bytes_be(&salt),
         );
         let out = self
-            .sdk
+            .admin
             .confirm_device()
             .access_token(result.access_token().expect("access token"))
             .device_key(&device.key)
@@ -468,24 +318,6 @@ impl Fixture {
             .await
             .expect("ConfirmDevice");
         (device, out.user_confirmation_necessary())
-    }
-
-    /// SMS codes sent to a user, via the HTTP endpoint.
-    pub async fn sms_codes(&self, username: &str) -> Vec<String> {
-        let (status, body) = http(
-            &self.endpoint,
-            "GET",
-            &format!("/_emulator/sms?username={username}"),
-            &[],
-            "",
-        )
-        .await;
-        assert_eq!(status, 200);
-        let list: Vec<HashMap<String, serde_json::Value>> =
-            serde_json::from_str(&body).expect("sms json");
-        list.iter()
-            .map(|m| m["code"].as_str().expect("code").to_owned())
-            .collect()
     }
 }
 
@@ -511,44 +343,6 @@ impl Default for Answer {
             with_session: true,
         }
     }
-}
-
-/// A minimal HTTP/1.1 request (Connection: close): (status, body).
-pub async fn http(
-    endpoint: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let address = endpoint.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(address)
-        .await
-        .expect("connect");
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        request.push_str(&format!("{k}: {v}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response).await;
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
 }
 
 /// A JSON 1.1 call with raw HTTP: (status, body JSON).
