@@ -64,6 +64,17 @@ impl Flow {
     }
 }
 
+/// Where the answer to a Session-bound challenge leads (an `Err` beside it ends the sign-in:
+/// the session stays used up).
+pub(super) enum Answer {
+    /// Accepted: on to what comes next (`continue_flow`).
+    Passed,
+    /// Accepted, and it opened another challenge (SELECT_MFA_TYPE's choice): this response.
+    Challenge(Value),
+    /// A wrong answer: the session stays usable for another try, as Cognito does.
+    Retry(ApiError),
+}
+
 pub(super) fn open_session(app: &App, store: &mut Store, flow: &Flow, stage: Stage) -> String {
     store.expire_sessions(app.session_ttl());
     let id = random_b64(192);

@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::flow::{Flow, challenge as open_challenge};
-use super::respond::Answer;
-use super::{mfa_setup, select_mfa};
+use super::flow::{Answer, Flow, challenge as open_challenge};
 use crate::app::{App, six_digits};
 use crate::error::{ApiError, ApiResult};
 use crate::ops::param;
@@ -53,30 +51,6 @@ pub(super) fn mfa_stage(pool: &Pool, user: &User) -> Option<Stage> {
         }),
         "OPTIONAL" => chosen,
         _ => None,
-    }
-}
-
-/// The ChallengeParameters of an MFA step of [`mfa_stage`] that sends no code.
-pub(super) fn parameters(pool: &Pool, user: &User, stage: &Stage) -> Value {
-    match stage {
-        Stage::SelectMfaType => select_mfa::parameters(pool, user),
-        Stage::MfaSetup { .. } => mfa_setup::parameters(),
-        _ => json!({}),
-    }
-}
-
-/// Issues an MFA step of [`mfa_stage`]: SMS and e-mail steps send their code.
-pub(super) fn challenge(
-    app: &App,
-    store: &mut Store,
-    flow: &Flow,
-    stage: Stage,
-    parameters: Value,
-) -> ApiResult<Value> {
-    match stage {
-        Stage::SmsMfa { .. } => sms_challenge(app, store, flow),
-        Stage::EmailOtp { .. } => email_challenge(app, store, flow),
-        stage => Ok(open_challenge(app, store, flow, stage, parameters)),
     }
 }
 

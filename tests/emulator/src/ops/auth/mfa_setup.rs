@@ -3,8 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::flow::Flow;
-use super::respond::Answer;
+use super::flow::{Answer, Flow};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{Session, Stage, Store};
 

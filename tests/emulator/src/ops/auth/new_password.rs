@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::flow::Flow;
-use super::respond::Answer;
+use super::flow::{Answer, Flow};
 use crate::error::{ApiError, ApiResult};
 use crate::ops::param;
 use crate::ops::users::{check_password_policy, set_password};

@@ -1,9 +1,9 @@
 //! What comes after the password: see the module docs of `auth`.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::flow::{Flow, challenge as open_challenge};
-use super::{device_srp, mfa, new_password};
+use super::{device_srp, mfa, mfa_setup, new_password, select_mfa};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::tokens::{Grant, issue_for_sign_in};
@@ -26,8 +26,17 @@ pub(super) fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> Api
         && !device.replaces_mfa
         && let Some(stage) = mfa::mfa_stage(pool, user)
     {
-        let parameters = mfa::parameters(pool, user, &stage);
-        return mfa::challenge(app, store, &flow, stage, parameters);
+        let parameters = match &stage {
+            Stage::SelectMfaType => select_mfa::parameters(pool, user),
+            Stage::MfaSetup { .. } => mfa_setup::parameters(),
+            _ => json!({}),
+        };
+        // SMS and e-mail steps send their code.
+        return match stage {
+            Stage::SmsMfa { .. } => mfa::sms_challenge(app, store, &flow),
+            Stage::EmailOtp { .. } => mfa::email_challenge(app, store, &flow),
+            stage => Ok(open_challenge(app, store, &flow, stage, parameters)),
+        };
     }
     flow.mfa_done = true;
     // A not_remembered device after MFA: whether DEVICE_SRP_AUTH still follows is not settled

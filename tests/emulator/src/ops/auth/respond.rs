@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::flow::{Flow, check_answerer, take_session};
+use super::flow::{Answer, Flow, check_answerer, take_session};
 use super::next_step::continue_flow;
 use super::{
     device_password_verifier, device_srp, mfa, mfa_setup, new_password, password_verifier,
@@ -42,17 +42,6 @@ pub fn respond_to_auth_challenge(app: &App, req: Req<'_>) -> ApiResult<Value> {
             "1 validation error detected: Value '{other}' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set"
         ))),
     }
-}
-
-/// Where the answer to a Session-bound challenge leads (an `Err` beside it ends the sign-in:
-/// the session stays used up).
-pub(super) enum Answer {
-    /// Accepted: on to what comes next (`continue_flow`).
-    Passed,
-    /// Accepted, and it opened another challenge (SELECT_MFA_TYPE's choice): this response.
-    Challenge(Value),
-    /// A wrong answer: the session stays usable for another try, as Cognito does.
-    Retry(ApiError),
 }
 
 /// The Session-bound challenges: SMS_MFA, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE, MFA_SETUP,

@@ -4,9 +4,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::flow::{Flow, challenge as open_challenge};
+use super::flow::{Answer, Flow, challenge as open_challenge};
 use super::mfa::{email_challenge, sms_challenge};
-use super::respond::Answer;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::param;
