@@ -20,6 +20,7 @@ use cognito_device_auth::srp::{
     DevicePassword, DeviceSrpSession, Ephemeral, NewDeviceSecret, Password,
     PasswordVerifierChallenge, Timestamp, UserSrpSession,
 };
+use cognito_device_auth::{DeviceGroupKey, DeviceKey, UserIdForSrp};
 use criterion::{Criterion, criterion_group, criterion_main};
 use hmac::{KeyInit, Mac};
 use num_bigint::BigUint;
@@ -156,7 +157,8 @@ fn benches(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("device_password_verifier");
-    let device = DeviceSrpSession::new(USER_ID, DEVICE_KEY, DEVICE_GROUP_KEY).expect("session");
+    let device =
+        DeviceSrpSession::new(&user_id(), &device_key(), &device_group_key()).expect("session");
     group.bench_function("constant_time", |bench| {
         bench.iter(|| {
             device
@@ -171,7 +173,8 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("device_verifier");
     group.bench_function("constant_time", |bench| {
-        bench.iter(|| NewDeviceSecret::generate(DEVICE_GROUP_KEY, DEVICE_KEY).expect("secret"))
+        bench
+            .iter(|| NewDeviceSecret::generate(&device_key(), &device_group_key()).expect("secret"))
     });
     group.bench_function("num_bigint", |bench| bench.iter(baseline_device_verifier));
     group.finish();
@@ -185,8 +188,8 @@ fn benches(c: &mut Criterion) {
                 user.answer(&challenge, &password, &timestamp)
                     .expect("answer"),
             );
-            let device =
-                DeviceSrpSession::new(USER_ID, DEVICE_KEY, DEVICE_GROUP_KEY).expect("session");
+            let device = DeviceSrpSession::new(&user_id(), &device_key(), &device_group_key())
+                .expect("session");
             black_box(device.srp_a());
             black_box(
                 device
@@ -210,6 +213,18 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+fn user_id() -> UserIdForSrp {
+    UserIdForSrp::new(USER_ID)
+}
+
+fn device_key() -> DeviceKey {
+    DeviceKey::new(DEVICE_KEY)
+}
+
+fn device_group_key() -> DeviceGroupKey {
+    DeviceGroupKey::new(DEVICE_GROUP_KEY)
 }
 
 criterion_group! {

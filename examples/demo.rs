@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use cognito_device_auth::store::MemoryStore;
-use cognito_device_auth::{Client, ClientConfig, SignInStep};
+use cognito_device_auth::{Client, ClientConfig, SignInStep, SignOutScope};
 use cognito_emulator::{Emulator, EmulatorConfig};
 
 #[path = "support/mod.rs"]
@@ -83,7 +83,9 @@ async fn main() -> Result<()> {
     );
 
     let started = Instant::now();
-    client.sign_out(&first.tokens, true).await?;
+    client
+        .sign_out(&first.tokens, SignOutScope::Everywhere)
+        .await?;
     line(
         "sign out (GlobalSignOut)",
         started,

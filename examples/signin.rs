@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use cognito_device_auth::store::{KeychainStore, MemoryStore, SecretStore, StoreError};
-use cognito_device_auth::{Client, ClientConfig, Error, MfaType, SignInStep};
+use cognito_device_auth::{Client, ClientConfig, Error, MfaType, RememberedStatus, SignInStep};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -309,8 +309,12 @@ async fn run(args: &Args) -> Result<()> {
             }
             SignInStep::RememberDevice(s) => {
                 let answer = ask("remember this device? [y/n]: ")?;
-                s.answer(matches!(answer.as_str(), "y" | "Y" | "yes"))
-                    .await?
+                let status = if matches!(answer.as_str(), "y" | "Y" | "yes") {
+                    RememberedStatus::Remembered
+                } else {
+                    RememberedStatus::NotRemembered
+                };
+                s.answer(status).await?
             }
         };
     };
@@ -323,8 +327,8 @@ async fn run(args: &Args) -> Result<()> {
             "{}",
             serde_json::json!({
                 "signed_in": true,
-                "mfa": done.mfa,
-                "device_key": done.device.device_key,
+                "mfa": done.mfa.map(MfaType::challenge_name),
+                "device_key": done.device.device_key.as_deref(),
                 // The device proved itself (DEVICE_SRP_AUTH) in this sign-in.
                 "device_auth": done.device.proved,
                 // No MFA step happened in this sign-in.

@@ -8,6 +8,7 @@ use cognito_device_auth::srp::{
     self, DevicePassword, DeviceSecretVerifierConfig, Ephemeral, NewDeviceSecret, Password,
     PasswordVerifierChallenge, Timestamp, UserSrpSession,
 };
+use cognito_device_auth::{DeviceGroupKey, DeviceKey};
 
 fn field<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
     v[key]
@@ -96,8 +97,8 @@ fn main() {
     for case in devices["cases"].as_array().expect("cases") {
         let inputs = &case["inputs"];
         let config = DeviceSecretVerifierConfig::compute(
-            field(inputs, "device_group_key"),
-            field(inputs, "device_key"),
+            &DeviceKey::new(field(inputs, "device_key")),
+            &DeviceGroupKey::new(field(inputs, "device_group_key")),
             &DevicePassword::new(field(inputs, "device_password")),
             &hex::decode(field(inputs, "salt_hex")).expect("salt"),
         );
@@ -122,8 +123,8 @@ fn main() {
     println!("\nA fresh device secret, as ConfirmDevice would send it:");
     let started = Instant::now();
     let fresh = NewDeviceSecret::generate(
-        "-example1",
-        "us-east-1_00000000-0000-4000-8000-000000000000",
+        &DeviceKey::new("us-east-1_00000000-0000-4000-8000-000000000000"),
+        &DeviceGroupKey::new("-example1"),
     )
     .expect("OS randomness");
     println!("  password     {:?}", fresh.password);

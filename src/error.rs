@@ -4,22 +4,30 @@
 use crate::srp::SrpError;
 use crate::store::StoreError;
 
-/// What Cognito said, for logs and support tickets: its `__type` and message.
+/// What Cognito said, for logs and support tickets: its `__type`, its message and the AWS
+/// request id (`x-amzn-RequestId`), which AWS Support asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ServiceDetails {
     /// The error type, e.g. `NotAuthorizedException`.
     pub error_type: Option<String>,
     /// The service's message, e.g. `Incorrect username or password.`.
     pub message: Option<String>,
+    /// The AWS request id of the failed call, when the answer carried one.
+    pub request_id: Option<String>,
 }
 
 impl std::fmt::Display for ServiceDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (&self.error_type, &self.message) {
-            (Some(t), Some(m)) => write!(f, "{t}: {m}"),
-            (Some(t), None) => f.write_str(t),
-            (None, Some(m)) => f.write_str(m),
-            (None, None) => f.write_str("no details"),
+            (Some(t), Some(m)) => write!(f, "{t}: {m}")?,
+            (Some(t), None) => f.write_str(t)?,
+            (None, Some(m)) => f.write_str(m)?,
+            (None, None) => f.write_str("no details")?,
+        }
+        match &self.request_id {
+            Some(id) => write!(f, "; request id {id}"),
+            None => Ok(()),
         }
     }
 }
@@ -80,9 +88,16 @@ pub enum Error {
     /// The client's configuration is wrong (user pool id, app client id, endpoint).
     #[error("configuration error: {0}")]
     Configuration(String),
-    /// The answer given does not fit the step (for instance an MFA type not offered).
+    /// The answer given does not fit the step (for instance an MFA type not offered, a
+    /// password that is not UTF-8). The step can be answered again.
     #[error("invalid answer to this sign-in step: {0}")]
     InvalidStepAnswer(String),
+    /// The SDK was called in a way that cannot work, whatever the server says: a step
+    /// answered twice, tokens of another session, signing out a session without its refresh
+    /// token, forgetting "this device" when none is stored, an empty user name. A bug in the
+    /// app, never retryable.
+    #[error("misuse of the SDK: {0}")]
+    Misuse(String),
     /// Any other error of the service.
     #[error("service error ({0})")]
     Service(ServiceDetails),
@@ -106,14 +121,13 @@ impl Error {
         }
     }
 
-    /// Whether trying the same call again later can succeed.
+    /// Whether trying the same call again later can succeed: throttling, a network failure,
+    /// a locked store, a transient fault of the service. The bindings export this very
+    /// function (Kotlin `CognitoException.isRetryable`, Swift `CognitoError.isRetryable`).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Throttled(_) | Self::Network(_) | Self::StoreUnavailable(_) => true,
-            Self::Service(d) => matches!(
-                d.error_type.as_deref(),
-                Some("InternalErrorException" | "ServiceUnavailableException")
-            ),
+            Self::Service(d) => crate::cognito_errors::retry_later(d.error_type.as_deref()),
             _ => false,
         }
     }

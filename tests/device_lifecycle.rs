@@ -12,7 +12,7 @@ mod common;
 use std::sync::Arc;
 
 use cognito_device_auth::store::MemoryStore;
-use cognito_device_auth::{Client, Error, SignInStep, SignedIn};
+use cognito_device_auth::{Client, Error, RememberedStatus, SignInStep, SignedIn};
 use common::*;
 
 fn prompt_pool() -> PoolSetup {
@@ -32,7 +32,7 @@ async fn sign_in_and_answer(pool: &Pool, client: &Client, user: &str, remember: 
     let SignInStep::RememberDevice(ask) = step else {
         panic!("expected the remember prompt, got {}", step.name());
     };
-    ask.answer(remember)
+    ask.answer(RememberedStatus::from_remembered(remember))
         .await
         .expect("answer")
         .done()
@@ -60,17 +60,20 @@ async fn a_declined_device_is_never_reported_as_remembered() {
         second.device
     );
     assert!(!second.device.remembered, "{:?}", second.device);
-    assert_eq!(second.mfa.as_deref(), Some("SMS_MFA"));
+    assert_eq!(second.mfa, Some(cognito_device_auth::MfaType::Sms));
     let local = client.current_device("dora").await.unwrap().unwrap();
     assert!(local.confirmed && !local.remembered, "{local:?}");
     assert_eq!(local.device_key, key);
-    assert_eq!(pool.all_devices("dora"), vec![(key.clone(), true, false)]);
+    assert_eq!(
+        pool.all_devices("dora"),
+        vec![(key.to_string(), true, false)]
+    );
     // Not remembered devices are not listed (ListDevices shows remembered ones).
     assert!(client.devices(&second.tokens).await.unwrap().is_empty());
 
     // Remembered later from the app: the next sign-in skips the code.
     client
-        .remember_device(&second.tokens, "dora", &key, true)
+        .remember_device(&second.tokens, "dora", &key, RememberedStatus::Remembered)
         .await
         .unwrap();
     let third = sign_in_without_mfa(&client, "dora").await;
@@ -269,7 +272,7 @@ async fn a_failed_confirm_device_keeps_the_session_and_is_finished_by_refresh() 
     assert!(!local.confirmed, "pending: {local:?}");
     assert_eq!(
         pool.all_devices("gus"),
-        vec![(key.clone(), false, false)],
+        vec![(key.to_string(), false, false)],
         "the device was not forgotten"
     );
     // The session is still alive and refreshable: refresh confirms the device first.
@@ -280,7 +283,7 @@ async fn a_failed_confirm_device_keeps_the_session_and_is_finished_by_refresh() 
     assert!(client.devices(&refreshed).await.is_ok());
     let local = client.current_device("gus").await.unwrap().unwrap();
     assert!(local.confirmed && local.remembered, "{local:?}");
-    assert_eq!(pool.all_devices("gus"), vec![(key.clone(), true, true)]);
+    assert_eq!(pool.all_devices("gus"), vec![(key.to_string(), true, true)]);
     let next = sign_in_without_mfa(&client, "gus").await;
     assert!(next.device.skipped_mfa);
     assert_eq!(next.device.device_key.as_deref(), Some(key.as_str()));
@@ -311,10 +314,7 @@ async fn a_pending_device_is_finished_by_the_app_in_another_process() {
     pool.user("ivy", &[]).await;
     let ivy = sign_in_with_sms(&pool, &pool.client(memory_store()), "ivy").await;
     let wrong = client.confirm_pending_device("hal", &ivy.tokens).await;
-    assert!(
-        matches!(wrong, Err(Error::InvalidStepAnswer(_))),
-        "{wrong:?}"
-    );
+    assert!(matches!(wrong, Err(Error::Misuse(_))), "{wrong:?}");
     assert!(
         !client
             .current_device("hal")

@@ -142,7 +142,7 @@ async fn second_sign_in(pool: &Pool, client: &Client, store: &MemoryStore, user:
         .collect();
     assert_eq!(
         remembered_on_server,
-        vec![local.device_key.clone()],
+        vec![local.device_key.to_string()],
         "{user}: the server remembers exactly the device we hold"
     );
     assert_eq!(entries(store).len(), 1, "{user}: {:?}", entries(store));

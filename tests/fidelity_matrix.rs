@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use aws_sdk_cognitoidentityprovider as cip;
 use cognito_device_auth::store::MemoryStore;
-use cognito_device_auth::{Client, Error, SignInStep, SignedIn};
+use cognito_device_auth::{Client, Error, RememberedStatus, SignInStep, SignedIn};
 use cognito_emulator::Fidelity;
 use common::*;
 
@@ -131,7 +131,7 @@ async fn lifecycle(fidelity: Fidelity) {
     // not be asked to prove itself after it, and is reported as the server holds it.
     let key = second.device.device_key.clone().unwrap();
     client
-        .remember_device(&refreshed, "ann", &key, false)
+        .remember_device(&refreshed, "ann", &key, RememberedStatus::NotRemembered)
         .await
         .unwrap();
     let (declined, asked) = sign_in(&pool, &client, "ann", PASSWORD).await;
@@ -154,7 +154,7 @@ async fn lifecycle(fidelity: Fidelity) {
     )
     .await;
     client
-        .remember_device(&declined.tokens, "ann", &key, true)
+        .remember_device(&declined.tokens, "ann", &key, RememberedStatus::Remembered)
         .await
         .unwrap();
     let (back, asked) = sign_in(&pool, &client, "ann", PASSWORD).await;

@@ -43,7 +43,7 @@ async fn totp_set_up_during_sign_in_then_code_then_choice() {
         .unwrap()
         .done()
         .expect("signed in after the set-up");
-    assert_eq!(done.mfa.as_deref(), Some("SOFTWARE_TOKEN_MFA"));
+    assert_eq!(done.mfa, Some(MfaType::Totp));
     assert!(done.device.remembered);
 
     // The device skips TOTP too.
@@ -61,7 +61,7 @@ async fn totp_set_up_during_sign_in_then_code_then_choice() {
     };
     assert_eq!(code.mfa_type(), MfaType::Totp);
     let done = code.submit(&totp(&secret)).await.unwrap().done().unwrap();
-    assert_eq!(done.mfa.as_deref(), Some("SOFTWARE_TOKEN_MFA"));
+    assert_eq!(done.mfa, Some(MfaType::Totp));
 
     // SMS and TOTP both enabled, neither preferred: the user chooses.
     pool.admin
@@ -116,7 +116,7 @@ async fn totp_set_up_during_sign_in_then_code_then_choice() {
         .unwrap()
         .done()
         .unwrap();
-    assert_eq!(done.mfa.as_deref(), Some("SMS_MFA"));
+    assert_eq!(done.mfa, Some(MfaType::Sms));
     assert!(done.device.remembered);
 }
 
@@ -184,7 +184,7 @@ async fn email_code_with_masked_destination() {
         .unwrap()
         .done()
         .unwrap();
-    assert_eq!(done.mfa.as_deref(), Some("EMAIL_OTP"));
+    assert_eq!(done.mfa, Some(MfaType::Email));
     assert!(done.device.remembered);
     // Whether a remembered device also replaces the e-mail code is not settled by any public
     // source (the emulator's switch): the client is right either way.

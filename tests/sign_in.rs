@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashMap;
 
 use cip::types::UserPoolMfaType;
-use cognito_device_auth::{Error, SignInStep};
+use cognito_device_auth::{Error, RememberedStatus, SignInStep, SignOutScope};
 use common::*;
 
 use aws_sdk_cognitoidentityprovider as cip;
@@ -20,14 +20,14 @@ async fn first_sign_in_with_sms_then_remembered_device_skips_mfa() {
 
     let first = sign_in_with_sms(&pool, &client, "alice").await;
     assert_eq!(first.username, username);
-    assert_eq!(first.mfa.as_deref(), Some("SMS_MFA"));
+    assert_eq!(first.mfa, Some(cognito_device_auth::MfaType::Sms));
     assert!(first.device.newly_confirmed, "{:?}", first.device);
     assert!(first.device.remembered, "{:?}", first.device);
     assert!(!first.device.skipped_mfa);
     let device_key = first.device.device_key.clone().expect("a device key");
     assert_eq!(
         pool.server_devices(&username).await,
-        vec![(device_key.clone(), Some("remembered".to_owned()))]
+        vec![(device_key.to_string(), Some("remembered".to_owned()))]
     );
     let local = client
         .current_device("alice")
@@ -39,7 +39,10 @@ async fn first_sign_in_with_sms_then_remembered_device_skips_mfa() {
     // Only the record itself (typed name == internal name: no alias entry).
     assert_eq!(entries(&store).len(), 1, "{:?}", entries(&store));
 
-    client.sign_out(&first.tokens, true).await.unwrap();
+    client
+        .sign_out(&first.tokens, SignOutScope::Everywhere)
+        .await
+        .unwrap();
     let sms_before = pool.emulator.sms_outbox(Some("alice")).len();
 
     let second = sign_in_without_mfa(&client, "alice").await;
@@ -140,12 +143,17 @@ async fn remember_prompt_yes_and_no() {
         panic!("expected the remember prompt, got {}", step.name())
     };
     let key = prompt.device_key().to_owned();
-    let done = prompt.answer(false).await.unwrap().done().unwrap();
+    let done = prompt
+        .answer(RememberedStatus::NotRemembered)
+        .await
+        .unwrap()
+        .done()
+        .unwrap();
     assert!(!done.device.remembered);
     assert!(done.device.newly_confirmed);
     assert_eq!(
         pool.server_devices(&carol).await,
-        vec![(key.clone(), Some("not_remembered".to_owned()))]
+        vec![(key.to_string(), Some("not_remembered".to_owned()))]
     );
     let local = client.current_device("carol").await.unwrap().unwrap();
     assert!(local.confirmed && !local.remembered);
@@ -157,7 +165,7 @@ async fn remember_prompt_yes_and_no() {
 
     // "Yes" later through the client: the next sign-in skips MFA.
     client
-        .remember_device(&again.tokens, "carol", &key, true)
+        .remember_device(&again.tokens, "carol", &key, RememberedStatus::Remembered)
         .await
         .unwrap();
     assert!(
@@ -306,7 +314,11 @@ async fn four_device_configurations() {
             let SignInStep::RememberDevice(ask) = step else {
                 panic!("{context}: expected the prompt, got {}", step.name())
             };
-            ask.answer(true).await.unwrap().done().unwrap()
+            ask.answer(RememberedStatus::Remembered)
+                .await
+                .unwrap()
+                .done()
+                .unwrap()
         } else {
             step.done()
                 .unwrap_or_else(|| panic!("{context}: expected done"))
@@ -418,4 +430,74 @@ async fn fifty_users_sign_in_concurrently() {
     }
     assert_eq!(keys.len(), 50);
     assert_eq!(entries(&store).len(), 50);
+}
+
+/// Calls that cannot work whatever the server says are `Error::Misuse`, apart from a wrong
+/// answer to a step, never retryable, and they change nothing.
+#[tokio::test]
+async fn misuse_is_its_own_error_and_changes_nothing() {
+    let pool = Pool::start(PoolSetup {
+        devices: Some((true, true)),
+        ..PoolSetup::default()
+    })
+    .await;
+    let mona = pool.user("mona", &[]).await;
+    let client = pool.client(memory_store());
+    let step = client.sign_in("mona", PASSWORD).await.unwrap();
+    let SignInStep::SmsCode(sms) = step else {
+        panic!("expected SMS, got {}", step.name())
+    };
+    let step = sms.submit(&pool.last_sms_code("mona")).await.unwrap();
+    let SignInStep::RememberDevice(prompt) = step else {
+        panic!("expected the remember prompt, got {}", step.name())
+    };
+    let done = prompt
+        .answer(RememberedStatus::Remembered)
+        .await
+        .unwrap()
+        .done()
+        .unwrap();
+    let key = done.device.device_key.clone().expect("a device");
+
+    let mut misuses = Vec::new();
+    // The same question answered twice: the first answer stands.
+    misuses.push(
+        prompt
+            .answer(RememberedStatus::NotRemembered)
+            .await
+            .unwrap_err(),
+    );
+    // Signing out this session without its refresh token.
+    let mut without_refresh = done.tokens.clone();
+    without_refresh.refresh_token = None;
+    misuses.push(
+        client
+            .sign_out(&without_refresh, SignOutScope::ThisSession)
+            .await
+            .unwrap_err(),
+    );
+    // Forgetting "this device" on a client that stores none.
+    let elsewhere = pool.client(memory_store());
+    misuses.push(
+        elsewhere
+            .forget_device(&done.tokens, "mona", None)
+            .await
+            .unwrap_err(),
+    );
+    // An empty user name.
+    misuses.push(client.sign_in("", PASSWORD).await.unwrap_err());
+    for e in &misuses {
+        assert!(matches!(e, Error::Misuse(_)), "{e:?}");
+        assert!(!e.is_retryable(), "{e:?}");
+    }
+    assert_eq!(
+        pool.server_devices(&mona).await,
+        vec![(key.to_string(), Some("remembered".to_owned()))],
+        "the device stays remembered"
+    );
+    let again = sign_in_without_mfa(&client, "mona").await;
+    assert!(
+        again.device.skipped_mfa,
+        "the session and device still work"
+    );
 }

@@ -8,6 +8,7 @@ use cognito_device_auth::srp::{
     self, DevicePassword, DeviceSrpSession, Ephemeral, Password, PasswordVerifierChallenge,
     SrpError, Timestamp, UserSrpSession, steps,
 };
+use cognito_device_auth::{DeviceGroupKey, DeviceKey, UserIdForSrp};
 
 const SALT: &str = "e7dc204cebbfda6b62b8493e932f7f4c";
 const B: &str = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
@@ -254,7 +255,12 @@ fn invalid_user_pool_ids() {
 
 #[test]
 fn device_step_rejects_the_same_bad_input() {
-    let device = DeviceSrpSession::new("alice", "us-east-1_dev", "-grp").unwrap();
+    let device = DeviceSrpSession::new(
+        &UserIdForSrp::new("alice"),
+        &DeviceKey::new("us-east-1_dev"),
+        &DeviceGroupKey::new("-grp"),
+    )
+    .unwrap();
     let good = parse(&[]).unwrap();
     assert!(
         device
@@ -265,4 +271,22 @@ fn device_step_rejects_the_same_bad_input() {
         parse(&[("SRP_B", Some(&n_times(1)))]).unwrap_err(),
         SrpError::IllegalServerB
     );
+}
+
+/// The known-answer steps are total: an SRP_B wider than any 4096-bit value is a typed error,
+/// not a panic (the challenge parser already refuses it; `steps` takes raw bytes).
+#[test]
+fn known_answer_steps_refuse_an_oversized_b_without_panicking() {
+    let ephemeral = Ephemeral::from_private_bytes(&[7; 32]).unwrap();
+    for len in [513, 600, 4096] {
+        let b = vec![0xff; len];
+        assert!(matches!(
+            steps::exchange(&ephemeral, &[1], &b, "p", "u", "pw").unwrap_err(),
+            SrpError::TooLong { name: "SRP_B", .. }
+        ));
+    }
+    // Leading zeros are not length: a 600-byte B whose value fits is reduced as usual.
+    let mut b = vec![0u8; 600];
+    b[599] = 5;
+    assert!(steps::exchange(&ephemeral, &[1], &b, "p", "u", "pw").is_ok());
 }

@@ -14,6 +14,7 @@ use cognito_device_auth::srp::{
     DevicePassword, DeviceSecretVerifierConfig, DeviceSrpSession, Ephemeral, NewDeviceSecret,
     Password, PasswordVerifierChallenge, Timestamp, UserSrpSession, steps,
 };
+use cognito_device_auth::{DeviceGroupKey, DeviceKey, UserIdForSrp};
 use hmac::{KeyInit, Mac};
 use num_bigint::BigUint;
 use num_traits::Zero;
@@ -318,8 +319,11 @@ fn device_exchange_matches_reference() {
             u128::from(rng.next()) << 64 | u128::from(rng.next())
         );
         let device_group_key = format!("-{}", rng.text(9));
-        let new_secret =
-            NewDeviceSecret::generate_with_rng(&device_group_key, &device_key, &mut rng);
+        let new_secret = NewDeviceSecret::generate_with_rng(
+            &DeviceKey::new(&device_key),
+            &DeviceGroupKey::new(&device_group_key),
+            &mut rng,
+        );
         // The verifier ConfirmDevice sends, against the reference g^x.
         let salt_bytes = STANDARD.decode(&new_secret.verifier.salt).unwrap();
         let salt = BigUint::from_bytes_be(&salt_bytes);
@@ -357,9 +361,9 @@ fn device_exchange_matches_reference() {
         );
         let context = format!("case {case}: B={} bits", b.bits());
         let session = DeviceSrpSession::with_ephemeral(
-            "user-1",
-            device_key.clone(),
-            device_group_key.clone(),
+            &UserIdForSrp::new("user-1"),
+            &DeviceKey::new(&device_key),
+            &DeviceGroupKey::new(&device_group_key),
             ephemeral,
         );
         assert_eq!(
@@ -389,7 +393,12 @@ fn device_verifier_config_matches_reference_for_given_salts() {
     for case in 0..CASES / 6 {
         let salt = shaped_bytes(&mut rng, 16);
         let password = DevicePassword::new(STANDARD.encode(rng.bytes(40)));
-        let config = DeviceSecretVerifierConfig::compute("-grp", "us-east-1_dev", &password, &salt);
+        let config = DeviceSecretVerifierConfig::compute(
+            &DeviceKey::new("us-east-1_dev"),
+            &DeviceGroupKey::new("-grp"),
+            &password,
+            &salt,
+        );
         let salt_int = BigUint::from_bytes_be(&salt);
         let inner = sha256(&[format!("-grpus-east-1_dev:{}", password.expose()).as_bytes()]);
         let x = BigUint::from_bytes_be(&sha256(&[&java_pad(&salt_int), &inner]));

@@ -118,7 +118,7 @@ async fn remembered_device(
 ) -> String {
     let first = sign_in_with_sms(pool, client, user).await;
     assert!(first.device.remembered, "{:?}", first.device);
-    first.device.device_key.expect("a device key")
+    first.device.device_key.expect("a device key").to_string()
 }
 
 #[tokio::test]
@@ -312,7 +312,7 @@ async fn an_unparseable_record_is_replaced_and_the_stale_device_forgotten() {
             assert!(done.device.newly_confirmed && done.device.remembered);
             assert_eq!(
                 pool.server_devices(&internal).await,
-                vec![(fresh.clone(), Some("remembered".to_owned()))],
+                vec![(fresh.to_string(), Some("remembered".to_owned()))],
                 "{kind} {corrupt}: the stale device is forgotten on the server"
             );
             let record = stored_record(store.as_ref(), &account).expect("a record");
@@ -350,7 +350,7 @@ async fn garbage_without_a_device_key_is_replaced() {
         .map(|(k, _)| k)
         .collect();
     keys.sort();
-    let mut expected = vec![fresh, stale];
+    let mut expected = vec![fresh.to_string(), stale];
     expected.sort();
     assert_eq!(keys, expected);
 }
@@ -386,7 +386,7 @@ async fn a_failed_write_after_confirm_device_keeps_the_device_pending() {
         assert_eq!(pending.device_key, key);
         assert_eq!(
             pool.server_devices(&internal).await,
-            vec![(key.clone(), Some("remembered".to_owned()))],
+            vec![(key.to_string(), Some("remembered".to_owned()))],
             "{error:?}: the device of the live session is kept"
         );
 
@@ -502,7 +502,7 @@ async fn deletes_are_idempotent() {
     );
     assert_eq!(
         pool.server_devices(&internal).await,
-        vec![(new_key, Some("remembered".to_owned()))]
+        vec![(new_key.to_string(), Some("remembered".to_owned()))]
     );
 }
 
@@ -666,7 +666,7 @@ async fn local_wipes_remove_one_user_or_everything_offline() {
     );
     assert_eq!(
         pool.server_devices(&ines).await,
-        vec![(key, Some("remembered".to_owned()))],
+        vec![(key.to_string(), Some("remembered".to_owned()))],
         "the server keeps the device"
     );
     let sms_before = pool.emulator.sms_outbox(Some("ines")).len();

@@ -9,6 +9,7 @@ use cognito_device_auth::srp::{
     self, ClientSecret, DevicePassword, DeviceSecretVerifierConfig, DeviceSrpSession, Ephemeral,
     Password, PasswordVerifierChallenge, SrpError, Timestamp, UserSrpSession, steps,
 };
+use cognito_device_auth::{DeviceGroupKey, DeviceKey, UserIdForSrp};
 use hmac::{KeyInit, Mac};
 use num_bigint::{BigInt, Sign};
 use serde_json::Value;
@@ -332,9 +333,9 @@ fn user_srp_full_chain() {
 
     // And through the device session: the same maths with the device's names.
     let device = DeviceSrpSession::with_ephemeral(
-        user_id,
-        user_id,
-        pool_name,
+        &UserIdForSrp::new(user_id),
+        &DeviceKey::new(user_id),
+        &DeviceGroupKey::new(pool_name),
         Ephemeral::from_private_bytes(&hex_bytes(s(inputs, "a_hex"))).unwrap(),
     );
     let answer = device
@@ -393,8 +394,8 @@ fn device_verifiers() {
         let salt = hex::decode(s(inputs, "salt_hex")).unwrap();
         assert_eq!(salt.len(), 16, "{id}: raw salts are 16 random bytes");
         let config = DeviceSecretVerifierConfig::compute(
-            s(inputs, "device_group_key"),
-            s(inputs, "device_key"),
+            &DeviceKey::new(s(inputs, "device_key")),
+            &DeviceGroupKey::new(s(inputs, "device_group_key")),
             &DevicePassword::new(s(inputs, "device_password")),
             &salt,
         );

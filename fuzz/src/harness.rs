@@ -25,6 +25,7 @@ use cognito_device_auth::srp::{
     Timestamp, UserSrpSession, param,
 };
 use cognito_device_auth::{Client, ClientConfig, MfaType, SignInStep};
+use cognito_device_auth::{DeviceGroupKey, DeviceKey, UserIdForSrp};
 use cognito_emulator::srp as server;
 use num_bigint::BigUint;
 
@@ -118,7 +119,12 @@ fn srp_raw(r: &mut Reader<'_>, present: u8) {
     if let Ok(answer) = user.answer(&challenge, &Password::new(PASSWORD), &timestamp) {
         assert_signature(&answer.signature);
     }
-    let device = DeviceSrpSession::new("alice", "us-east-1_device", "group").expect("a session");
+    let device = DeviceSrpSession::new(
+        &UserIdForSrp::new("alice"),
+        &DeviceKey::new("us-east-1_device"),
+        &DeviceGroupKey::new("group"),
+    )
+    .expect("a session");
     if let Ok(answer) = device.answer(&challenge, &DevicePassword::new(PASSWORD), &timestamp) {
         assert_signature(&answer.signature);
     }
@@ -177,15 +183,19 @@ fn srp_honest(r: &mut Reader<'_>, device: bool) -> bool {
     ]);
     let challenge = PasswordVerifierChallenge::from_parameters(&parameters)
         .expect("an honest server's challenge parses");
-    let answer =
-        if device {
-            DeviceSrpSession::with_ephemeral("alice", user_id.clone(), realm.clone(), ephemeral)
-                .answer(&challenge, &DevicePassword::new(password), &timestamp)
-        } else {
-            UserSrpSession::with_ephemeral(POOL_ID, ephemeral)
-                .expect("a session")
-                .answer(&challenge, &Password::new(password), &timestamp)
-        };
+    let answer = if device {
+        DeviceSrpSession::with_ephemeral(
+            &UserIdForSrp::new("alice"),
+            &DeviceKey::new(user_id.as_str()),
+            &DeviceGroupKey::new(realm.as_str()),
+            ephemeral,
+        )
+        .answer(&challenge, &DevicePassword::new(password), &timestamp)
+    } else {
+        UserSrpSession::with_ephemeral(POOL_ID, ephemeral)
+            .expect("a session")
+            .answer(&challenge, &Password::new(password), &timestamp)
+    };
     let answer = match answer {
         Ok(answer) => answer,
         // u = H(A || B) == 0 cannot be produced on purpose; anything else is a bug.
@@ -350,7 +360,11 @@ async fn drive(client: &Client) -> String {
             SignInStep::NewPassword(new) => {
                 new.submit("Fuzz-New-Password-77", &HashMap::new()).await
             }
-            SignInStep::RememberDevice(remember) => remember.answer(true).await,
+            SignInStep::RememberDevice(remember) => {
+                remember
+                    .answer(cognito_device_auth::RememberedStatus::Remembered)
+                    .await
+            }
             SignInStep::Done(_) => unreachable!(),
         };
     }

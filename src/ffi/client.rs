@@ -1,14 +1,16 @@
-//! The client, its configuration and the tokens.
+//! The client and its configuration.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use super::devices::{Device, LocalDevice};
 use super::error::CognitoError;
 use super::sign_in::SignInStep;
 use super::store::{AppStore, KeychainOptions, SecretStore};
-use crate::client as core;
+use super::tokens::Tokens;
+use crate as core;
+use crate::{RememberedStatus, SignOutScope};
 
 /// How to reach a user pool, and where device secrets live.
 ///
@@ -65,68 +67,6 @@ impl fmt::Debug for ClientConfig {
 impl fmt::Display for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
-    }
-}
-
-/// Cognito's tokens. Secrets: `toString()` / `description` print them as `[redacted]`; keep
-/// the refresh token in encrypted storage.
-#[derive(Clone, uniffi::Record)]
-#[uniffi::export(Debug, Display)]
-pub struct Tokens {
-    /// The ID token (a JWT with the user's attributes).
-    pub id_token: String,
-    /// The access token (a JWT for Cognito's user APIs and your own).
-    pub access_token: String,
-    /// The refresh token, when the call returned one.
-    pub refresh_token: Option<String>,
-    /// The token type, normally `Bearer`.
-    pub token_type: String,
-    /// When the ID and access tokens expire.
-    pub expires_at: SystemTime,
-}
-
-impl fmt::Debug for Tokens {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Tokens")
-            .field("id_token", &"[redacted]")
-            .field("access_token", &"[redacted]")
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| "[redacted]"),
-            )
-            .field("token_type", &self.token_type)
-            .field("expires_at", &self.expires_at)
-            .finish()
-    }
-}
-
-impl fmt::Display for Tokens {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
-    }
-}
-
-impl From<crate::Tokens> for Tokens {
-    fn from(t: crate::Tokens) -> Self {
-        Self {
-            id_token: t.id_token.clone(),
-            access_token: t.access_token.clone(),
-            refresh_token: t.refresh_token.clone(),
-            token_type: t.token_type.clone(),
-            expires_at: t.expires_at,
-        }
-    }
-}
-
-impl From<Tokens> for crate::Tokens {
-    fn from(t: Tokens) -> Self {
-        Self {
-            id_token: t.id_token,
-            access_token: t.access_token,
-            refresh_token: t.refresh_token,
-            token_type: t.token_type,
-            expires_at: t.expires_at,
-        }
     }
 }
 
@@ -258,12 +198,12 @@ impl Client {
         tokens: Tokens,
         username: String,
         device_key: String,
-        remembered: bool,
+        status: RememberedStatus,
     ) -> Result<(), CognitoError> {
         let tokens = crate::Tokens::from(tokens);
         Ok(self
             .inner
-            .remember_device(&tokens, &username, &device_key, remembered)
+            .remember_device(&tokens, &username, &device_key, status)
             .await?)
     }
 
@@ -298,11 +238,11 @@ impl Client {
         Ok(u64::try_from(removed).unwrap_or(u64::MAX))
     }
 
-    /// Signs out: revokes this session's refresh token, or every session of the user
-    /// (GlobalSignOut) when `everywhere`. The remembered device stays remembered.
-    pub async fn sign_out(&self, tokens: Tokens, everywhere: bool) -> Result<(), CognitoError> {
+    /// Signs out: this session (its refresh token is revoked; without one, `Misuse`) or every
+    /// session of the user (GlobalSignOut). The remembered device stays remembered.
+    pub async fn sign_out(&self, tokens: Tokens, scope: SignOutScope) -> Result<(), CognitoError> {
         let tokens = crate::Tokens::from(tokens);
-        Ok(self.inner.sign_out(&tokens, everywhere).await?)
+        Ok(self.inner.sign_out(&tokens, scope).await?)
     }
 
     /// This device as stored locally for `username`, or null / nil when there is none.

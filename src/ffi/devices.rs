@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
-use crate::client as core;
+use crate as core;
 
 /// A device of the user, as Cognito lists it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -23,7 +23,7 @@ pub struct Device {
 impl From<core::Device> for Device {
     fn from(d: core::Device) -> Self {
         Self {
-            device_key: d.device_key,
+            device_key: d.device_key.into(),
             name: d.name,
             remembered: d.remembered,
             last_authenticated: d.last_authenticated.and_then(representable),
@@ -48,7 +48,7 @@ pub struct LocalDevice {
 impl From<core::LocalDevice> for LocalDevice {
     fn from(d: core::LocalDevice) -> Self {
         Self {
-            device_key: d.device_key,
+            device_key: d.device_key.into(),
             confirmed: d.confirmed,
             remembered: d.remembered,
             confirmed_at: d.confirmed_at.and_then(|seconds| {

@@ -18,6 +18,8 @@ pub enum CognitoError {
         error_type: Option<String>,
         /// Cognito's message.
         service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
     },
     /// The MFA or verification code is wrong. The same step can be answered again.
     #[error("the code is wrong")]
@@ -26,6 +28,8 @@ pub enum CognitoError {
         error_type: Option<String>,
         /// Cognito's message.
         service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
     },
     /// The code, or the sign-in session, expired: start the sign-in again.
     #[error("the code or the sign-in session expired")]
@@ -34,6 +38,8 @@ pub enum CognitoError {
         error_type: Option<String>,
         /// Cognito's message.
         service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
     },
     /// The new password does not satisfy the pool's policy.
     #[error("the password does not satisfy the policy")]
@@ -42,6 +48,8 @@ pub enum CognitoError {
         error_type: Option<String>,
         /// Cognito's message (which rule failed).
         service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
     },
     /// The user has not confirmed their account yet.
     #[error("the user is not confirmed")]
@@ -50,6 +58,8 @@ pub enum CognitoError {
         error_type: Option<String>,
         /// Cognito's message.
         service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
     },
     /// The user must reset their password before signing in.
     #[error("the user must reset the password")]
@@ -58,6 +68,8 @@ pub enum CognitoError {
         error_type: Option<String>,
         /// Cognito's message.
         service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
     },
     /// The remembered device was forgotten on the server and signing in without it failed too
     /// (the local record is already deleted). Sign in again.
@@ -67,6 +79,8 @@ pub enum CognitoError {
         error_type: Option<String>,
         /// Cognito's message.
         service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
     },
     /// The device of this session is not yet confirmed, so its refresh token is refused: call
     /// `confirmPendingDevice` with the session's tokens while they are valid, then refresh; or
@@ -83,6 +97,8 @@ pub enum CognitoError {
         error_type: Option<String>,
         /// Cognito's message.
         service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
     },
     /// Cognito rejected the request as invalid (`InvalidParameterException` and the like).
     #[error("the request was rejected")]
@@ -91,6 +107,8 @@ pub enum CognitoError {
         error_type: Option<String>,
         /// Cognito's message.
         service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
     },
     /// Any other error of the service.
     #[error("service error")]
@@ -99,6 +117,8 @@ pub enum CognitoError {
         error_type: Option<String>,
         /// Cognito's message.
         service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
     },
     /// The device-secret store is locked or not available yet (for instance before the first
     /// unlock after a reboot). Retry later; nothing was deleted.
@@ -131,52 +151,78 @@ pub enum CognitoError {
         /// What is wrong.
         reason: String,
     },
-    /// The answer does not fit the step (an MFA type not offered, a step already answered).
+    /// The answer does not fit the step (an MFA type not offered, a password that is not
+    /// UTF-8). The step can be answered again.
     #[error("invalid answer to this sign-in step: {reason}")]
     InvalidStepAnswer {
         /// What is wrong.
         reason: String,
     },
+    /// The SDK was called in a way that cannot work: a step answered twice, tokens of another
+    /// session, signing out a session without its refresh token, forgetting "this device"
+    /// when none is stored. A bug in the app; never retryable.
+    #[error("misuse of the SDK: {reason}")]
+    Misuse {
+        /// What is wrong.
+        reason: String,
+    },
 }
 
+#[uniffi::export]
 impl CognitoError {
-    fn details(d: ServiceDetails) -> (Option<String>, Option<String>) {
-        (d.error_type, d.message)
+    /// Whether trying the same call again later can succeed (throttling, the network, a locked
+    /// store, a transient fault of the service): the SDK's own rule, not a copy of it.
+    pub fn is_retryable(&self) -> bool {
+        Error::from(self.clone()).is_retryable()
     }
 }
 
-impl From<Error> for CognitoError {
-    fn from(e: Error) -> Self {
-        macro_rules! service {
-            ($variant:ident, $d:expr) => {{
-                let (error_type, service_message) = Self::details($d);
-                Self::$variant {
-                    error_type,
-                    service_message,
+/// Each case with Cognito's details, both ways: `$details` lists the cases that carry them,
+/// `$reason` those that carry a reason (the bindings' `StoreFailed` is the core's `Store`).
+macro_rules! both_ways {
+    (details: [$($d:ident),*], reason: [$($r:ident => $core:ident),*]) => {
+        impl From<Error> for CognitoError {
+            fn from(e: Error) -> Self {
+                match e {
+                    $(Error::$d(d) => Self::$d {
+                        error_type: d.error_type,
+                        service_message: d.message,
+                        request_id: d.request_id,
+                    },)*
+                    $(Error::$core(reason) => Self::$r { reason },)*
                 }
-            }};
+            }
         }
-        match e {
-            Error::NotAuthorized(d) => service!(NotAuthorized, d),
-            Error::CodeMismatch(d) => service!(CodeMismatch, d),
-            Error::Expired(d) => service!(Expired, d),
-            Error::InvalidPassword(d) => service!(InvalidPassword, d),
-            Error::UserNotConfirmed(d) => service!(UserNotConfirmed, d),
-            Error::PasswordResetRequired(d) => service!(PasswordResetRequired, d),
-            Error::DeviceForgotten(d) => service!(DeviceForgotten, d),
-            Error::Throttled(d) => service!(Throttled, d),
-            Error::InvalidRequest(d) => service!(InvalidRequest, d),
-            Error::Service(d) => service!(Service, d),
-            Error::DevicePending(reason) => Self::DevicePending { reason },
-            Error::StoreUnavailable(reason) => Self::StoreUnavailable { reason },
-            Error::Store(reason) => Self::StoreFailed { reason },
-            Error::Network(reason) => Self::Network { reason },
-            Error::InvalidServerAnswer(reason) => Self::InvalidServerAnswer { reason },
-            Error::Configuration(reason) => Self::Configuration { reason },
-            Error::InvalidStepAnswer(reason) => Self::InvalidStepAnswer { reason },
+
+        impl From<CognitoError> for Error {
+            fn from(e: CognitoError) -> Self {
+                match e {
+                    $(CognitoError::$d { error_type, service_message, request_id } => {
+                        Error::$d(ServiceDetails {
+                            error_type,
+                            message: service_message,
+                            request_id,
+                        })
+                    })*
+                    $(CognitoError::$r { reason } => Error::$core(reason),)*
+                }
+            }
         }
-    }
+    };
 }
+
+both_ways!(
+    details: [
+        NotAuthorized, CodeMismatch, Expired, InvalidPassword, UserNotConfirmed,
+        PasswordResetRequired, DeviceForgotten, Throttled, InvalidRequest, Service
+    ],
+    reason: [
+        DevicePending => DevicePending, StoreUnavailable => StoreUnavailable,
+        StoreFailed => Store, Network => Network, InvalidServerAnswer => InvalidServerAnswer,
+        Configuration => Configuration, InvalidStepAnswer => InvalidStepAnswer,
+        Misuse => Misuse
+    ]
+);
 
 #[cfg(test)]
 mod tests {
@@ -187,20 +233,51 @@ mod tests {
         let e = CognitoError::from(Error::CodeMismatch(ServiceDetails {
             error_type: Some("CodeMismatchException".into()),
             message: Some("Invalid code received for user".into()),
+            request_id: Some("5d1c-request".into()),
         }));
         assert_eq!(
             e,
             CognitoError::CodeMismatch {
                 error_type: Some("CodeMismatchException".into()),
                 service_message: Some("Invalid code received for user".into()),
+                request_id: Some("5d1c-request".into()),
             }
         );
+        assert!(!e.is_retryable());
         let e = CognitoError::from(Error::StoreUnavailable("locked".into()));
         assert_eq!(
             e,
             CognitoError::StoreUnavailable {
                 reason: "locked".into()
             }
+        );
+        assert!(e.is_retryable());
+    }
+
+    /// The bindings' `isRetryable` is the core's rule, case by case, including the transient
+    /// service faults a hand-written copy once left out.
+    #[test]
+    fn is_retryable_is_the_cores_rule() {
+        let service = |code: &str| ServiceDetails {
+            error_type: Some(code.to_owned()),
+            ..ServiceDetails::default()
+        };
+        let cases = [
+            Error::Service(service("InternalErrorException")),
+            Error::Service(service("ServiceUnavailableException")),
+            Error::Service(service("SomethingElse")),
+            Error::Throttled(service("TooManyRequestsException")),
+            Error::NotAuthorized(service("NotAuthorizedException")),
+            Error::Network("reset".into()),
+            Error::StoreUnavailable("locked".into()),
+            Error::Misuse("twice".into()),
+        ];
+        for e in cases {
+            let expected = e.is_retryable();
+            assert_eq!(CognitoError::from(e).is_retryable(), expected);
+        }
+        assert!(
+            CognitoError::from(Error::Service(service("InternalErrorException"))).is_retryable()
         );
     }
 }

@@ -9,40 +9,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::client::Tokens;
 use super::error::CognitoError;
-use crate::flow;
-
-/// An MFA method Cognito can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum MfaType {
-    /// A code sent by SMS (`SMS_MFA`).
-    Sms,
-    /// A code from an authenticator app (`SOFTWARE_TOKEN_MFA`).
-    Totp,
-    /// A code sent by e-mail (`EMAIL_OTP`).
-    Email,
-}
-
-impl From<flow::MfaType> for MfaType {
-    fn from(m: flow::MfaType) -> Self {
-        match m {
-            flow::MfaType::Sms => Self::Sms,
-            flow::MfaType::Totp => Self::Totp,
-            flow::MfaType::Email => Self::Email,
-        }
-    }
-}
-
-impl From<MfaType> for flow::MfaType {
-    fn from(m: MfaType) -> Self {
-        match m {
-            MfaType::Sms => Self::Sms,
-            MfaType::Totp => Self::Totp,
-            MfaType::Email => Self::Email,
-        }
-    }
-}
+use super::tokens::Tokens;
+use crate::RememberedStatus;
+use crate::flow::{self, DeviceOutcome, MfaType};
 
 /// What the app must do next. Each case but `Done` carries the step object that takes the
 /// answer; answering returns the next step.
@@ -125,42 +95,6 @@ impl From<flow::SignInStep> for SignInStep {
     }
 }
 
-/// What happened with this device during the sign-in: what the server holds, never what the
-/// client hoped for.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct DeviceOutcome {
-    /// The device's key, when the pool tracks devices.
-    pub device_key: Option<String>,
-    /// A new device was confirmed during this sign-in.
-    pub newly_confirmed: bool,
-    /// The server holds the device as remembered: sign-ins with it skip SMS and TOTP MFA.
-    pub remembered: bool,
-    /// The device proved itself in this sign-in (DEVICE_SRP_AUTH).
-    pub proved: bool,
-    /// No MFA step happened in this sign-in because the device proved itself.
-    pub skipped_mfa: bool,
-    /// ConfirmDevice is not yet known to have succeeded: the next `refresh` or sign-in of this
-    /// client finishes it, or `confirmPendingDevice` with this session's tokens.
-    pub pending_confirmation: bool,
-    /// Why the device could not be remembered, when something failed on the way (the sign-in
-    /// itself succeeded).
-    pub warning: Option<String>,
-}
-
-impl From<flow::DeviceOutcome> for DeviceOutcome {
-    fn from(d: flow::DeviceOutcome) -> Self {
-        Self {
-            device_key: d.device_key,
-            newly_confirmed: d.newly_confirmed,
-            remembered: d.remembered,
-            proved: d.proved,
-            skipped_mfa: d.skipped_mfa,
-            pending_confirmation: d.pending_confirmation,
-            warning: d.warning,
-        }
-    }
-}
-
 /// The result of a completed sign-in. `toString()` / `description` redact the tokens.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct SignedIn {
@@ -170,8 +104,8 @@ pub struct SignedIn {
     pub tokens: Tokens,
     /// What happened with the device.
     pub device: DeviceOutcome,
-    /// The MFA challenge answered, if any (e.g. `SMS_MFA`).
-    pub mfa: Option<String>,
+    /// The MFA method whose code was answered in this sign-in, if any.
+    pub mfa: Option<MfaType>,
     /// HTTP round trips of the whole sign-in, retries included.
     pub round_trips: u32,
 }
@@ -179,9 +113,9 @@ pub struct SignedIn {
 impl From<flow::SignedIn> for SignedIn {
     fn from(s: flow::SignedIn) -> Self {
         Self {
-            username: s.username,
+            username: s.username.into(),
             tokens: s.tokens.into(),
-            device: s.device.into(),
+            device: s.device,
             mfa: s.mfa,
             round_trips: s.round_trips,
         }
@@ -208,7 +142,7 @@ impl CodeStep {
 
     /// The MFA method asked for.
     pub fn mfa_type(&self) -> MfaType {
-        self.0.mfa_type().into()
+        self.0.mfa_type()
     }
 
     /// Answers with the code. A wrong code fails with `CodeMismatch` and this step can be
@@ -233,17 +167,12 @@ impl fmt::Debug for SelectMfaStep {
 impl SelectMfaStep {
     /// The methods the user may choose from.
     pub fn allowed(&self) -> Vec<MfaType> {
-        self.0
-            .allowed()
-            .iter()
-            .copied()
-            .map(MfaType::from)
-            .collect()
+        self.0.allowed().to_vec()
     }
 
     /// Chooses a method; the next step asks for its code.
     pub async fn select(&self, mfa_type: MfaType) -> Result<SignInStep, CognitoError> {
-        Ok(self.0.select(mfa_type.into()).await?.into())
+        Ok(self.0.select(mfa_type).await?.into())
     }
 }
 
@@ -325,12 +254,13 @@ impl fmt::Debug for RememberDeviceStep {
 impl RememberDeviceStep {
     /// The new device's key.
     pub fn device_key(&self) -> String {
-        self.0.device_key().to_owned()
+        self.0.device_key().to_string()
     }
 
     /// Remembers the device (future sign-ins skip MFA) or not. The sign-in completes either
-    /// way: a failure to update the status is reported in `DeviceOutcome.warning`.
-    pub async fn answer(&self, remember: bool) -> Result<SignInStep, CognitoError> {
-        Ok(self.0.answer(remember).await?.into())
+    /// way: a failure to update the status is reported in `DeviceOutcome.warning`. Answering
+    /// twice fails with `Misuse`.
+    pub async fn answer(&self, status: RememberedStatus) -> Result<SignInStep, CognitoError> {
+        Ok(self.0.answer(status).await?.into())
     }
 }

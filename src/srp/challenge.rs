@@ -83,7 +83,7 @@ impl PasswordVerifierChallenge {
             MAX_B_BITS,
         )?;
         // RFC 5054 2.5.4 / docs/protocol.md 1: abort when B mod N == 0 (B = 0, B = N, B = 2N ...).
-        let b_mod_n = reduce_public(&srp_b);
+        let b_mod_n = reduce_public(&srp_b)?;
         if bool::from(b_mod_n.is_zero()) {
             return Err(SrpError::IllegalServerB);
         }

@@ -13,6 +13,7 @@ use super::exchange::{Identity, private_key_x, prove};
 use super::group::g_pow;
 use super::secret::DevicePassword;
 use super::timestamp::Timestamp;
+use crate::ids::{DeviceGroupKey, DeviceKey, UserIdForSrp};
 
 /// Random bytes in a device password (base64-encoded), as amazon-cognito-identity-js does.
 const DEVICE_PASSWORD_BYTES: usize = 40;
@@ -34,8 +35,8 @@ impl DeviceSecretVerifierConfig {
     /// The salt is read as an integer, so a leading zero byte disappears from `Salt`
     /// (`vectors/device_verifier.json`).
     pub fn compute(
-        device_group_key: &str,
-        device_key: &str,
+        device_key: &DeviceKey,
+        device_group_key: &DeviceGroupKey,
         password: &DevicePassword,
         salt: &[u8],
     ) -> Self {
@@ -66,14 +67,17 @@ pub struct NewDeviceSecret {
 impl NewDeviceSecret {
     /// A fresh password (40 random bytes, base64) and salt (16 random bytes) from the OS
     /// CSPRNG, and their verifier.
-    pub fn generate(device_group_key: &str, device_key: &str) -> Result<Self, SrpError> {
+    pub fn generate(
+        device_key: &DeviceKey,
+        device_group_key: &DeviceGroupKey,
+    ) -> Result<Self, SrpError> {
         let mut password = Zeroizing::new([0u8; DEVICE_PASSWORD_BYTES]);
         let mut salt = [0u8; DEVICE_SALT_BYTES];
         getrandom::fill(password.as_mut()).map_err(|e| SrpError::Randomness(e.to_string()))?;
         getrandom::fill(&mut salt).map_err(|e| SrpError::Randomness(e.to_string()))?;
         Ok(Self::from_random(
-            device_group_key,
             device_key,
+            device_group_key,
             password.as_ref(),
             &salt,
         ))
@@ -83,15 +87,15 @@ impl NewDeviceSecret {
     /// again for a device whose first confirmation is not known to have succeeded (any verifier
     /// of the same password proves the same secret).
     pub fn verifier_for(
-        device_group_key: &str,
-        device_key: &str,
+        device_key: &DeviceKey,
+        device_group_key: &DeviceGroupKey,
         password: &DevicePassword,
     ) -> Result<DeviceSecretVerifierConfig, SrpError> {
         let mut salt = [0u8; DEVICE_SALT_BYTES];
         getrandom::fill(&mut salt).map_err(|e| SrpError::Randomness(e.to_string()))?;
         Ok(DeviceSecretVerifierConfig::compute(
-            device_group_key,
             device_key,
+            device_group_key,
             password,
             &salt,
         ))
@@ -99,21 +103,26 @@ impl NewDeviceSecret {
 
     /// The same from a caller-supplied CSPRNG, for reproducible tests.
     pub fn generate_with_rng<R: CryptoRng + ?Sized>(
-        device_group_key: &str,
-        device_key: &str,
+        device_key: &DeviceKey,
+        device_group_key: &DeviceGroupKey,
         rng: &mut R,
     ) -> Self {
         let mut password = Zeroizing::new([0u8; DEVICE_PASSWORD_BYTES]);
         let mut salt = [0u8; DEVICE_SALT_BYTES];
         rng.fill_bytes(password.as_mut());
         rng.fill_bytes(&mut salt);
-        Self::from_random(device_group_key, device_key, password.as_ref(), &salt)
+        Self::from_random(device_key, device_group_key, password.as_ref(), &salt)
     }
 
-    fn from_random(device_group_key: &str, device_key: &str, password: &[u8], salt: &[u8]) -> Self {
+    fn from_random(
+        device_key: &DeviceKey,
+        device_group_key: &DeviceGroupKey,
+        password: &[u8],
+        salt: &[u8],
+    ) -> Self {
         let password = DevicePassword::new(base64_encode(password));
         let verifier =
-            DeviceSecretVerifierConfig::compute(device_group_key, device_key, &password, salt);
+            DeviceSecretVerifierConfig::compute(device_key, device_group_key, &password, salt);
         Self { password, verifier }
     }
 }
@@ -123,21 +132,21 @@ impl NewDeviceSecret {
 /// DEVICE_PASSWORD_VERIFIER.
 #[derive(Debug)]
 pub struct DeviceSrpSession {
-    username: String,
-    device_key: String,
-    device_group_key: String,
+    user: UserIdForSrp,
+    device_key: DeviceKey,
+    device_group_key: DeviceGroupKey,
     ephemeral: Ephemeral,
 }
 
 impl DeviceSrpSession {
     /// A session for the internal user name and the device's keys, with a fresh private value.
     pub fn new(
-        username: impl Into<String>,
-        device_key: impl Into<String>,
-        device_group_key: impl Into<String>,
+        user: &UserIdForSrp,
+        device_key: &DeviceKey,
+        device_group_key: &DeviceGroupKey,
     ) -> Result<Self, SrpError> {
         Ok(Self::with_ephemeral(
-            username,
+            user,
             device_key,
             device_group_key,
             Ephemeral::generate()?,
@@ -146,15 +155,15 @@ impl DeviceSrpSession {
 
     /// The same with a given ephemeral pair.
     pub fn with_ephemeral(
-        username: impl Into<String>,
-        device_key: impl Into<String>,
-        device_group_key: impl Into<String>,
+        user: &UserIdForSrp,
+        device_key: &DeviceKey,
+        device_group_key: &DeviceGroupKey,
         ephemeral: Ephemeral,
     ) -> Self {
         Self {
-            username: username.into(),
-            device_key: device_key.into(),
-            device_group_key: device_group_key.into(),
+            user: user.clone(),
+            device_key: device_key.clone(),
+            device_group_key: device_group_key.clone(),
             ephemeral,
         }
     }
@@ -165,7 +174,7 @@ impl DeviceSrpSession {
     }
 
     /// The DeviceKey this session proves.
-    pub fn device_key(&self) -> &str {
+    pub fn device_key(&self) -> &DeviceKey {
         &self.device_key
     }
 
@@ -185,11 +194,11 @@ impl DeviceSrpSession {
         };
         let (_key, signature) = prove(&self.ephemeral, challenge, &identity, timestamp)?;
         Ok(PasswordVerifierAnswer {
-            username: self.username.clone(),
+            username: self.user.to_string(),
             secret_block: challenge.secret_block().to_owned(),
             timestamp: timestamp.clone(),
             signature,
-            device_key: Some(self.device_key.clone()),
+            device_key: Some(self.device_key.to_string()),
         })
     }
 }

@@ -14,6 +14,7 @@ use crypto_bigint::{
 };
 use sha2::{Digest, Sha256};
 
+use super::SrpError;
 use super::encoding::pad;
 
 /// N, big-endian hex (384 bytes).
@@ -65,15 +66,22 @@ pub fn k_bytes() -> Vec<u8> {
     K.retrieve().to_be_bytes().as_ref().to_vec()
 }
 
-/// `value mod N` for a public value of up to 4096 bits (SRP_B may arrive >= N). Variable time
-/// in the value, which is public.
-pub(crate) fn reduce_public(be_bytes: &[u8]) -> U3072 {
+/// `value mod N` for a public value of up to 4096 bits (SRP_B may arrive >= N); longer values
+/// are [`SrpError::TooLong`]. Variable time in the value, which is public.
+pub(crate) fn reduce_public(be_bytes: &[u8]) -> Result<U3072, SrpError> {
+    if be_bytes.len() > 512 {
+        return Err(SrpError::TooLong {
+            name: "SRP_B",
+            len: be_bytes.len() * 8,
+            max: 4096,
+        });
+    }
     let mut buf = [0u8; 512];
     buf[512 - be_bytes.len()..].copy_from_slice(be_bytes);
     let wide = U4096::from_be_slice(&buf);
     let n_wide =
         crypto_bigint::NonZero::new(N.resize::<{ U4096::LIMBS }>()).expect("N is not zero");
-    wide.rem_vartime(&n_wide).resize()
+    Ok(wide.rem_vartime(&n_wide).resize())
 }
 
 /// A residue's integer value as 384 big-endian bytes (leading zeros kept).

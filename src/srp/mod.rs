@@ -6,8 +6,8 @@
 //! - [`NewDeviceSecret`]: the device password and the ConfirmDevice verifier.
 //! - [`PasswordVerifierChallenge`]: the server's parameters, parsed into typed values or a
 //!   typed [`SrpError`].
-//! - [`Timestamp`], [`secret_hash`], [`pad`]; [`steps`] exposes each intermediate value for
-//!   known-answer tests.
+//! - [`Timestamp`], [`secret_hash`]. Known-answer tests also reach each intermediate value
+//!   (`steps`) and the raw maths (`pad`, the group's constants), hidden from this documentation.
 //!
 //! Secrets are types ([`Password`], [`DevicePassword`], [`ClientSecret`], [`SessionKey`], the
 //! private value inside [`Ephemeral`]) that are wiped on drop and print as `[redacted]`.
@@ -29,17 +29,24 @@ mod user;
 pub use answer::PasswordVerifierAnswer;
 pub use challenge::{PasswordVerifierChallenge, param};
 pub use device::{DeviceSecretVerifierConfig, DeviceSrpSession, NewDeviceSecret};
+// The raw maths (padding, the group's constants) only known-answer tests need: hidden from the
+// documentation, total on every input.
+#[doc(hidden)]
 pub use encoding::{pad, to_minimal_hex};
 pub use ephemeral::{Ephemeral, PRIVATE_VALUE_BITS};
 pub use error::SrpError;
+#[doc(hidden)]
 pub use group::{G, N_BYTES, N_HEX, k_bytes};
 pub use secret::{ClientSecret, DevicePassword, OtpAuthUri, Password, SessionKey, TotpSecret};
 pub use secret_hash::secret_hash;
 pub use timestamp::Timestamp;
 pub use user::{UserSrpSession, pool_name};
 
-/// The individual steps of the exchange, for known-answer tests and for comparing with other
-/// implementations. A client uses the session types instead.
+/// **Known-answer tests only**: the individual steps of the exchange, for comparing with the
+/// vectors and with other implementations. Hidden from the documentation: a client uses the
+/// session types. Every function returns a typed error for any input (an SRP_B longer than
+/// 4096 bits, a zero scrambler), never a panic.
+#[doc(hidden)]
 pub mod steps {
     use std::fmt;
 
@@ -88,7 +95,7 @@ pub mod steps {
         secret: &str,
     ) -> Result<ExchangeValues, SrpError> {
         let srp_b = strip_leading_zeros(srp_b);
-        let b_mod_n = reduce_public(srp_b);
+        let b_mod_n = reduce_public(srp_b)?;
         if bool::from(b_mod_n.is_zero()) {
             return Err(SrpError::IllegalServerB);
         }

@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 
 use super::accounts::{self, update_index};
 use super::{SecretStore, StoreError};
+use crate::ids::{DeviceGroupKey, DeviceKey};
 use crate::srp::DevicePassword;
 
 /// The record format written today. Readers accept this version and any older one.
@@ -34,9 +35,9 @@ pub struct DeviceRecord {
     /// The internal user name the record belongs to.
     pub username: String,
     /// NewDeviceMetadata.DeviceKey.
-    pub device_key: String,
+    pub device_key: DeviceKey,
     /// NewDeviceMetadata.DeviceGroupKey.
-    pub device_group_key: String,
+    pub device_group_key: DeviceGroupKey,
     /// The device password (secret).
     pub device_password: DevicePassword,
     /// Pending or confirmed.
@@ -93,8 +94,8 @@ impl DeviceRecord {
         let v1 = RecordV1 {
             v: RECORD_FORMAT_VERSION,
             username: self.username.clone(),
-            device_key: self.device_key.clone(),
-            device_group_key: self.device_group_key.clone(),
+            device_key: self.device_key.to_string(),
+            device_group_key: self.device_group_key.to_string(),
             device_password: self.device_password.expose().to_owned(),
             state: self.state,
             remembered: self.remembered,
@@ -127,8 +128,8 @@ impl DeviceRecord {
                 })?;
                 Ok(Self {
                     username: std::mem::take(&mut v1.username),
-                    device_key: std::mem::take(&mut v1.device_key),
-                    device_group_key: std::mem::take(&mut v1.device_group_key),
+                    device_key: DeviceKey::new(std::mem::take(&mut v1.device_key)),
+                    device_group_key: DeviceGroupKey::new(std::mem::take(&mut v1.device_group_key)),
                     device_password: DevicePassword::new(std::mem::take(&mut v1.device_password)),
                     state: v1.state,
                     remembered: v1.remembered,
@@ -142,9 +143,27 @@ impl DeviceRecord {
         }
     }
 
+    /// A record of a new device, before ConfirmDevice: no user yet, not remembered.
+    pub(crate) fn pending(
+        device_key: &DeviceKey,
+        device_group_key: &DeviceGroupKey,
+        device_password: DevicePassword,
+    ) -> Self {
+        Self {
+            username: String::new(),
+            device_key: device_key.clone(),
+            device_group_key: device_group_key.clone(),
+            device_password,
+            state: DeviceState::Pending,
+            remembered: false,
+            confirmed_at: None,
+            aliases: Vec::new(),
+        }
+    }
+
     /// Best effort: the DeviceKey of a record that does not parse, so the stale device can
     /// still be forgotten on the server.
-    pub(crate) fn salvage_device_key(bytes: &[u8]) -> Option<String> {
+    pub(crate) fn salvage_device_key(bytes: &[u8]) -> Option<DeviceKey> {
         // A DeviceKey is `<region>_<uuid>`: a key with any other character is not trusted.
         let key = match serde_json::from_slice::<serde_json::Value>(bytes) {
             Ok(value) => value.get("device_key")?.as_str()?.to_owned(),
@@ -163,7 +182,7 @@ impl DeviceRecord {
             && key
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        plausible.then_some(key)
+        plausible.then(|| DeviceKey::new(key))
     }
 }
 
@@ -181,7 +200,7 @@ pub(crate) enum Lookup {
     Unreadable {
         account_user: String,
         reason: String,
-        device_key: Option<String>,
+        device_key: Option<DeviceKey>,
     },
 }
 
@@ -408,94 +427,4 @@ pub(crate) fn now_seconds() -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::MemoryStore;
-
-    fn record() -> DeviceRecord {
-        DeviceRecord {
-            username: "6f1c2b8e-user".into(),
-            device_key: "us-east-1_dev".into(),
-            device_group_key: "-grp".into(),
-            device_password: DevicePassword::new("c2VjcmV0"),
-            state: DeviceState::Confirmed,
-            remembered: true,
-            confirmed_at: Some(1_700_000_000),
-            aliases: vec!["jane@example.com".into()],
-        }
-    }
-
-    #[test]
-    fn round_trip_and_debug_hides_the_password() {
-        let r = record();
-        let bytes = r.to_bytes();
-        let back = DeviceRecord::from_bytes(&bytes).unwrap();
-        assert_eq!(back.to_bytes().to_vec(), bytes.to_vec());
-        assert_eq!(back.device_password.expose(), "c2VjcmV0");
-        assert_eq!(back.aliases, r.aliases);
-        assert!(!format!("{r:?}").contains("c2VjcmV0"));
-        let text = String::from_utf8(bytes.to_vec()).unwrap();
-        assert!(text.starts_with("{\"v\":1,"), "{text}");
-    }
-
-    #[test]
-    fn unknown_versions_and_garbage_are_reported_without_content() {
-        let err =
-            DeviceRecord::from_bytes(br#"{"v":99,"device_password":"c2VjcmV0"}"#).unwrap_err();
-        assert!(err.contains("99") && !err.contains("c2VjcmV0"), "{err}");
-        let err = DeviceRecord::from_bytes(br#"{"v":1,"device_password":"c2VjcmV0"}"#).unwrap_err();
-        assert!(!err.contains("c2VjcmV0"), "{err}");
-        assert!(DeviceRecord::from_bytes(b"\xff\x00").is_err());
-        assert_eq!(
-            DeviceRecord::salvage_device_key(br#"{"v":1,"device_key":"k1"}"#).as_deref(),
-            Some("k1")
-        );
-        // Truncated or damaged JSON still gives its key; nonsense gives none.
-        assert_eq!(
-            DeviceRecord::salvage_device_key(br#"{"v":1,"device_key": "us-east-1_ab-12","devi"#)
-                .as_deref(),
-            Some("us-east-1_ab-12")
-        );
-        assert_eq!(
-            DeviceRecord::salvage_device_key(b"\xff{\"device_key\":\"k2\",\"x").as_deref(),
-            Some("k2")
-        );
-        for junk in [
-            &b"\xff\x00"[..],
-            br#"{"device_key":"#,
-            br#"{"device_key":"a b"}"#,
-            br#"{"device_key":""}"#,
-        ] {
-            assert_eq!(DeviceRecord::salvage_device_key(junk), None, "{junk:?}");
-        }
-    }
-
-    #[tokio::test]
-    async fn finds_by_internal_name_and_alias_and_deletes_idempotently() {
-        let store = Arc::new(MemoryStore::new());
-        let records = DeviceRecords::new(store.clone(), "us-east-1_Pool", "client");
-        records.save(&record()).await.unwrap();
-        for name in ["6f1c2b8e-user", "jane@example.com"] {
-            match records.find(name).await.unwrap() {
-                Lookup::Found {
-                    account_user,
-                    record: r,
-                } => {
-                    assert_eq!(account_user, "6f1c2b8e-user");
-                    assert_eq!(r.to_bytes().to_vec(), record().to_bytes().to_vec());
-                }
-                other => panic!("{name}: {other:?}"),
-            }
-        }
-        assert!(matches!(records.find("bob").await.unwrap(), Lookup::None));
-        records
-            .delete("6f1c2b8e-user", &["jane@example.com".into()])
-            .await
-            .unwrap();
-        records
-            .delete("6f1c2b8e-user", &["jane@example.com".into()])
-            .await
-            .unwrap();
-        assert!(store.accounts().is_empty(), "{:?}", store.accounts());
-    }
-}
+mod tests;

@@ -15,6 +15,7 @@ use cip::config::timeout::TimeoutConfig;
 use cip::config::{BehaviorVersion, Region};
 use cip::error::{ProvideErrorMetadata, SdkError};
 
+use crate::cognito_errors::{self, Meaning};
 use crate::error::{Error, ServiceDetails};
 
 mod https;
@@ -105,25 +106,21 @@ impl Failure {
         }
     }
 
-    /// Whether Cognito said that the device this sign-in presented is gone, so its local secret
-    /// is of no further use (docs/protocol.md 4, "device answers"). Only the device answers count:
-    /// ResourceNotFoundException "Device does not exist.", "Invalid device key given." (an
-    /// InvalidParameterException from ConfirmDevice; also accepted as NotAuthorizedException); and, in the device steps
-    /// (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER), "Incorrect username or password.", which
-    /// there means that the device secret does not match. Everything else ("User pool client
-    /// ... does not exist.", an expired session, "Password attempts exceeded", throttling)
-    /// says nothing about the device, and deletes nothing.
-    pub(crate) fn is_device_gone(&self, in_device_step: bool) -> bool {
-        let message = self.message().unwrap_or_default().to_ascii_lowercase();
-        match self.code() {
-            Some("ResourceNotFoundException") => message.contains("device does not exist"),
-            Some("InvalidParameterException") => message.contains("invalid device key"),
-            Some("NotAuthorizedException") => {
-                message.contains("invalid device key")
-                    || (in_device_step && message.contains("incorrect username or password"))
-            }
-            _ => false,
+    /// What Cognito said, when it said something.
+    pub(crate) fn details(&self) -> Option<&ServiceDetails> {
+        match self {
+            Self::Service { details, .. } => Some(details),
+            _ => None,
         }
+    }
+
+    fn meaning(&self) -> Option<Meaning> {
+        self.code().map(cognito_errors::meaning)
+    }
+
+    /// Whether Cognito said that the device presented is gone ([`cognito_errors::device_gone`]).
+    pub(crate) fn is_device_gone(&self, in_device_step: bool) -> bool {
+        cognito_errors::device_gone(self.code(), self.message(), in_device_step)
     }
 
     /// ResourceNotFoundException "Device does not exist.": the device is gone on the server.
@@ -131,18 +128,24 @@ impl Failure {
         self.code() == Some("ResourceNotFoundException") && self.is_device_gone(false)
     }
 
+    /// The endpoint does not know the operation (it predates it).
+    pub(crate) fn is_unknown_operation(&self) -> bool {
+        self.meaning() == Some(Meaning::UnknownOperation)
+            || self
+                .message()
+                .is_some_and(|m| m.contains("GetTokensFromRefreshToken") && m.contains("not"))
+    }
+
     /// Rejected before any processing: safe to send again whatever the step.
     fn is_throttle(&self) -> bool {
-        matches!(
-            self.code(),
-            Some("TooManyRequestsException" | "LimitExceededException" | "ThrottlingException")
-        ) || matches!(
-            self,
-            Self::Service {
-                status: Some(429),
-                ..
-            }
-        )
+        self.meaning() == Some(Meaning::Throttled)
+            || matches!(
+                self,
+                Self::Service {
+                    status: Some(429),
+                    ..
+                }
+            )
     }
 
     /// A fault that may pass: throttling, a server error, a dropped connection, a timeout.
@@ -154,10 +157,7 @@ impl Failure {
                 Self::Service { status: Some(s), .. } | Self::BadResponse { status: Some(s), .. }
                     if *s >= 500
             )
-            || matches!(
-                self.code(),
-                Some("InternalErrorException" | "ServiceUnavailableException")
-            )
+            || self.meaning() == Some(Meaning::Transient)
     }
 }
 
@@ -179,10 +179,16 @@ where
                         text: format!("HTTP {status} that is not a Cognito response"),
                     };
                 }
+                let request_id = ctx
+                    .raw()
+                    .headers()
+                    .get("x-amzn-requestid")
+                    .map(str::to_owned);
                 Self::Service {
                     details: ServiceDetails {
                         error_type: e.code().map(str::to_owned),
                         message: e.message().map(str::to_owned),
+                        request_id,
                     },
                     status: Some(status),
                 }
@@ -202,44 +208,35 @@ where
 impl From<Failure> for Error {
     fn from(f: Failure) -> Self {
         match f {
-            Failure::Service { details, .. } => {
-                match details.error_type.as_deref().unwrap_or_default() {
-                    // "Invalid session for the user, session is expired." and the like.
-                    "NotAuthorizedException"
-                        if details
-                            .message
-                            .as_deref()
-                            .is_some_and(|m| m.to_ascii_lowercase().contains("session")) =>
-                    {
-                        Error::Expired(details)
-                    }
-                    "NotAuthorizedException" | "UserNotFoundException" => {
-                        Error::NotAuthorized(details)
-                    }
-                    "CodeMismatchException" | "EnableSoftwareTokenMFAException" => {
-                        Error::CodeMismatch(details)
-                    }
-                    "ExpiredCodeException" => Error::Expired(details),
-                    "InvalidPasswordException" => Error::InvalidPassword(details),
-                    "UserNotConfirmedException" => Error::UserNotConfirmed(details),
-                    "PasswordResetRequiredException" => Error::PasswordResetRequired(details),
-                    "TooManyRequestsException"
-                    | "LimitExceededException"
-                    | "ThrottlingException"
-                    | "TooManyFailedAttemptsException" => Error::Throttled(details),
-                    "InvalidParameterException"
-                    | "InvalidUserPoolConfigurationException"
-                    | "ResourceNotFoundException"
-                    | "InvalidLambdaResponseException"
-                    | "UnsupportedOperationException" => Error::InvalidRequest(details),
-                    _ => Error::Service(details),
-                }
-            }
+            Failure::Service { details, .. } => service_error(details),
             Failure::Timeout(m) => Error::Network(format!("timed out: {m}")),
             Failure::Network(m) | Failure::Refused(m) => Error::Network(m),
             Failure::BadResponse { text, .. } => Error::InvalidServerAnswer(text),
             Failure::Construction(m) => Error::Configuration(m),
         }
+    }
+}
+
+/// The app's error for what Cognito said, by the table in [`cognito_errors`].
+fn service_error(details: ServiceDetails) -> Error {
+    let meaning = cognito_errors::meaning(details.error_type.as_deref().unwrap_or_default());
+    match meaning {
+        // "Invalid session for the user, session is expired." and the like.
+        Meaning::NotAuthorized
+            if details.error_type.as_deref() == Some("NotAuthorizedException")
+                && cognito_errors::session_expired(details.message.as_deref()) =>
+        {
+            Error::Expired(details)
+        }
+        Meaning::NotAuthorized => Error::NotAuthorized(details),
+        Meaning::CodeMismatch => Error::CodeMismatch(details),
+        Meaning::Expired => Error::Expired(details),
+        Meaning::InvalidPassword => Error::InvalidPassword(details),
+        Meaning::UserNotConfirmed => Error::UserNotConfirmed(details),
+        Meaning::PasswordResetRequired => Error::PasswordResetRequired(details),
+        Meaning::Throttled | Meaning::LockedOut => Error::Throttled(details),
+        Meaning::InvalidRequest => Error::InvalidRequest(details),
+        Meaning::Transient | Meaning::UnknownOperation | Meaning::Other => Error::Service(details),
     }
 }
 
@@ -263,6 +260,10 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 pub(crate) struct RoundTrips(std::sync::atomic::AtomicU32);
 
 impl RoundTrips {
+    /// A counter that goes on from `n` trips made before.
+    pub(crate) fn starting_at(n: u32) -> Self {
+        Self(std::sync::atomic::AtomicU32::new(n))
+    }
     pub(crate) fn add(&self) {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
@@ -320,6 +321,7 @@ mod tests {
             details: ServiceDetails {
                 error_type: Some(code.to_owned()),
                 message: Some("m".to_owned()),
+                request_id: None,
             },
             status,
         }

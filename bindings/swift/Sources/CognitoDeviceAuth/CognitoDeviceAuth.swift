@@ -714,7 +714,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Marks a device remembered (its sign-ins skip MFA) or not (UpdateDeviceStatus), and
      * updates the local record when it is this device.
      */
-    func rememberDevice(tokens: Tokens, username: String, deviceKey: String, remembered: Bool) async throws 
+    func rememberDevice(tokens: Tokens, username: String, deviceKey: String, status: RememberedStatus) async throws 
     
     /**
      * Removes every entry this SDK wrote to this client's store, for every user ("remove
@@ -738,10 +738,10 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func signInWithPasswordBytes(username: String, password: Data) async throws  -> SignInStep
     
     /**
-     * Signs out: revokes this session's refresh token, or every session of the user
-     * (GlobalSignOut) when `everywhere`. The remembered device stays remembered.
+     * Signs out: this session (its refresh token is revoked; without one, `Misuse`) or every
+     * session of the user (GlobalSignOut). The remembered device stays remembered.
      */
-    func signOut(tokens: Tokens, everywhere: Bool) async throws 
+    func signOut(tokens: Tokens, scope: SignOutScope) async throws 
     
 }
 /**
@@ -960,12 +960,12 @@ open func refresh(username: String, refreshToken: String)async throws  -> Tokens
      * Marks a device remembered (its sign-ins skip MFA) or not (UpdateDeviceStatus), and
      * updates the local record when it is this device.
      */
-open func rememberDevice(tokens: Tokens, username: String, deviceKey: String, remembered: Bool)async throws   {
+open func rememberDevice(tokens: Tokens, username: String, deviceKey: String, status: RememberedStatus)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_cognito_device_auth_fn_method_client_remember_device(
-                        self.uniffiCloneHandle(),FfiConverterTypeTokens_lower(tokens),FfiConverterString.lower(username),FfiConverterString.lower(deviceKey),FfiConverterBool.lower(remembered)
+                        self.uniffiCloneHandle(),FfiConverterTypeTokens_lower(tokens),FfiConverterString.lower(username),FfiConverterString.lower(deviceKey),FfiConverterTypeRememberedStatus_lower(status)
                 )
             },
             pollFunc: ffi_cognito_device_auth_rust_future_poll_void,
@@ -1040,15 +1040,15 @@ open func signInWithPasswordBytes(username: String, password: Data)async throws 
 }
     
     /**
-     * Signs out: revokes this session's refresh token, or every session of the user
-     * (GlobalSignOut) when `everywhere`. The remembered device stays remembered.
+     * Signs out: this session (its refresh token is revoked; without one, `Misuse`) or every
+     * session of the user (GlobalSignOut). The remembered device stays remembered.
      */
-open func signOut(tokens: Tokens, everywhere: Bool)async throws   {
+open func signOut(tokens: Tokens, scope: SignOutScope)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_cognito_device_auth_fn_method_client_sign_out(
-                        self.uniffiCloneHandle(),FfiConverterTypeTokens_lower(tokens),FfiConverterBool.lower(everywhere)
+                        self.uniffiCloneHandle(),FfiConverterTypeTokens_lower(tokens),FfiConverterTypeSignOutScope_lower(scope)
                 )
             },
             pollFunc: ffi_cognito_device_auth_rust_future_poll_void,
@@ -1476,9 +1476,10 @@ public protocol RememberDeviceStepProtocol: AnyObject, Sendable {
     
     /**
      * Remembers the device (future sign-ins skip MFA) or not. The sign-in completes either
-     * way: a failure to update the status is reported in `DeviceOutcome.warning`.
+     * way: a failure to update the status is reported in `DeviceOutcome.warning`. Answering
+     * twice fails with `Misuse`.
      */
-    func answer(remember: Bool) async throws  -> SignInStep
+    func answer(status: RememberedStatus) async throws  -> SignInStep
     
     /**
      * The new device's key.
@@ -1544,14 +1545,15 @@ open class RememberDeviceStep: RememberDeviceStepProtocol, @unchecked Sendable, 
     
     /**
      * Remembers the device (future sign-ins skip MFA) or not. The sign-in completes either
-     * way: a failure to update the status is reported in `DeviceOutcome.warning`.
+     * way: a failure to update the status is reported in `DeviceOutcome.warning`. Answering
+     * twice fails with `Misuse`.
      */
-open func answer(remember: Bool)async throws  -> SignInStep  {
+open func answer(status: RememberedStatus)async throws  -> SignInStep  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_cognito_device_auth_fn_method_rememberdevicestep_answer(
-                        self.uniffiCloneHandle(),FfiConverterBool.lower(remember)
+                        self.uniffiCloneHandle(),FfiConverterTypeRememberedStatus_lower(status)
                 )
             },
             pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
@@ -2550,33 +2552,41 @@ public func FfiConverterTypeDevice_lower(_ value: Device) -> RustBuffer {
 
 
 /**
- * What happened with this device during the sign-in: what the server holds, never what the
- * client hoped for.
+ * What happened with this device during the sign-in. Every field states what the server
+ * holds, never what the client hoped for.
  */
 public struct DeviceOutcome: Equatable, Hashable {
     /**
-     * The device's key, when the pool tracks devices.
+     * The device's key, when the pool tracks devices and one is stored.
      */
-    public let deviceKey: String?
+    public let deviceKey: DeviceKey?
     /**
      * A new device was confirmed during this sign-in.
      */
     public let newlyConfirmed: Bool
     /**
-     * The server holds the device as remembered: sign-ins with it skip SMS and TOTP MFA.
+     * The server holds the device as remembered (`remembered` in UpdateDeviceStatus or
+     * GetDevice, or ConfirmDevice answered that no user confirmation is necessary): sign-ins
+     * with it skip SMS and TOTP MFA.
      */
     public let remembered: Bool
     /**
-     * The device proved itself in this sign-in (DEVICE_SRP_AUTH).
+     * The device proved itself in this sign-in (DEVICE_SRP_AUTH), after an MFA step or
+     * instead of one.
      */
     public let proved: Bool
     /**
-     * No MFA step happened in this sign-in because the device proved itself.
+     * No MFA step happened in this sign-in, and the device proved itself (DEVICE_SRP_AUTH).
+     * False whenever a code was asked, even if the device was then proved.
      */
     public let skippedMfa: Bool
     /**
-     * ConfirmDevice is not yet known to have succeeded: the next `refresh` or sign-in of this
-     * client finishes it, or `confirmPendingDevice` with this session's tokens.
+     * ConfirmDevice is not known to have succeeded: the device secret is kept (state
+     * `pending`), and the confirmation is finished with this session's still-valid access
+     * token by the next [`Client::refresh`](crate::Client::refresh) or sign-in of this
+     * client, or by [`Client::confirm_pending_device`](crate::Client::confirm_pending_device).
+     * The session is never given up for it: a failed confirmation never makes the client
+     * forget the device (ForgetDevice would make the session's refresh token unusable).
      */
     public let pendingConfirmation: Bool
     /**
@@ -2589,23 +2599,31 @@ public struct DeviceOutcome: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The device's key, when the pool tracks devices.
-         */deviceKey: String?, 
+         * The device's key, when the pool tracks devices and one is stored.
+         */deviceKey: DeviceKey?, 
         /**
          * A new device was confirmed during this sign-in.
          */newlyConfirmed: Bool, 
         /**
-         * The server holds the device as remembered: sign-ins with it skip SMS and TOTP MFA.
+         * The server holds the device as remembered (`remembered` in UpdateDeviceStatus or
+         * GetDevice, or ConfirmDevice answered that no user confirmation is necessary): sign-ins
+         * with it skip SMS and TOTP MFA.
          */remembered: Bool, 
         /**
-         * The device proved itself in this sign-in (DEVICE_SRP_AUTH).
+         * The device proved itself in this sign-in (DEVICE_SRP_AUTH), after an MFA step or
+         * instead of one.
          */proved: Bool, 
         /**
-         * No MFA step happened in this sign-in because the device proved itself.
+         * No MFA step happened in this sign-in, and the device proved itself (DEVICE_SRP_AUTH).
+         * False whenever a code was asked, even if the device was then proved.
          */skippedMfa: Bool, 
         /**
-         * ConfirmDevice is not yet known to have succeeded: the next `refresh` or sign-in of this
-         * client finishes it, or `confirmPendingDevice` with this session's tokens.
+         * ConfirmDevice is not known to have succeeded: the device secret is kept (state
+         * `pending`), and the confirmation is finished with this session's still-valid access
+         * token by the next [`Client::refresh`](crate::Client::refresh) or sign-in of this
+         * client, or by [`Client::confirm_pending_device`](crate::Client::confirm_pending_device).
+         * The session is never given up for it: a failed confirmation never makes the client
+         * forget the device (ForgetDevice would make the session's refresh token unusable).
          */pendingConfirmation: Bool, 
         /**
          * Why the device could not be remembered, when something failed on the way (the sign-in
@@ -2636,7 +2654,7 @@ public struct FfiConverterTypeDeviceOutcome: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviceOutcome {
         return
             try DeviceOutcome(
-                deviceKey: FfiConverterOptionString.read(from: &buf), 
+                deviceKey: FfiConverterOptionTypeDeviceKey.read(from: &buf), 
                 newlyConfirmed: FfiConverterBool.read(from: &buf), 
                 remembered: FfiConverterBool.read(from: &buf), 
                 proved: FfiConverterBool.read(from: &buf), 
@@ -2647,7 +2665,7 @@ public struct FfiConverterTypeDeviceOutcome: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: DeviceOutcome, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.deviceKey, into: &buf)
+        FfiConverterOptionTypeDeviceKey.write(value.deviceKey, into: &buf)
         FfiConverterBool.write(value.newlyConfirmed, into: &buf)
         FfiConverterBool.write(value.remembered, into: &buf)
         FfiConverterBool.write(value.proved, into: &buf)
@@ -2854,9 +2872,9 @@ public struct SignedIn: Equatable, Hashable {
      */
     public let device: DeviceOutcome
     /**
-     * The MFA challenge answered, if any (e.g. `SMS_MFA`).
+     * The MFA method whose code was answered in this sign-in, if any.
      */
-    public let mfa: String?
+    public let mfa: MfaType?
     /**
      * HTTP round trips of the whole sign-in, retries included.
      */
@@ -2875,8 +2893,8 @@ public struct SignedIn: Equatable, Hashable {
          * What happened with the device.
          */device: DeviceOutcome, 
         /**
-         * The MFA challenge answered, if any (e.g. `SMS_MFA`).
-         */mfa: String?, 
+         * The MFA method whose code was answered in this sign-in, if any.
+         */mfa: MfaType?, 
         /**
          * HTTP round trips of the whole sign-in, retries included.
          */roundTrips: UInt32) {
@@ -2906,7 +2924,7 @@ public struct FfiConverterTypeSignedIn: FfiConverterRustBuffer {
                 username: FfiConverterString.read(from: &buf), 
                 tokens: FfiConverterTypeTokens.read(from: &buf), 
                 device: FfiConverterTypeDeviceOutcome.read(from: &buf), 
-                mfa: FfiConverterOptionString.read(from: &buf), 
+                mfa: FfiConverterOptionTypeMfaType.read(from: &buf), 
                 roundTrips: FfiConverterUInt32.read(from: &buf)
         )
     }
@@ -2915,7 +2933,7 @@ public struct FfiConverterTypeSignedIn: FfiConverterRustBuffer {
         FfiConverterString.write(value.username, into: &buf)
         FfiConverterTypeTokens.write(value.tokens, into: &buf)
         FfiConverterTypeDeviceOutcome.write(value.device, into: &buf)
-        FfiConverterOptionString.write(value.mfa, into: &buf)
+        FfiConverterOptionTypeMfaType.write(value.mfa, into: &buf)
         FfiConverterUInt32.write(value.roundTrips, into: &buf)
     }
 }
@@ -3081,7 +3099,10 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */errorType: String?, 
         /**
          * Cognito's message.
-         */serviceMessage: String?
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?
     )
     /**
      * The MFA or verification code is wrong. The same step can be answered again.
@@ -3092,7 +3113,10 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */errorType: String?, 
         /**
          * Cognito's message.
-         */serviceMessage: String?
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?
     )
     /**
      * The code, or the sign-in session, expired: start the sign-in again.
@@ -3103,7 +3127,10 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */errorType: String?, 
         /**
          * Cognito's message.
-         */serviceMessage: String?
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?
     )
     /**
      * The new password does not satisfy the pool's policy.
@@ -3114,7 +3141,10 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */errorType: String?, 
         /**
          * Cognito's message (which rule failed).
-         */serviceMessage: String?
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?
     )
     /**
      * The user has not confirmed their account yet.
@@ -3125,7 +3155,10 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */errorType: String?, 
         /**
          * Cognito's message.
-         */serviceMessage: String?
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?
     )
     /**
      * The user must reset their password before signing in.
@@ -3136,7 +3169,10 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */errorType: String?, 
         /**
          * Cognito's message.
-         */serviceMessage: String?
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?
     )
     /**
      * The remembered device was forgotten on the server and signing in without it failed too
@@ -3148,7 +3184,10 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */errorType: String?, 
         /**
          * Cognito's message.
-         */serviceMessage: String?
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?
     )
     /**
      * The device of this session is not yet confirmed, so its refresh token is refused: call
@@ -3169,7 +3208,10 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */errorType: String?, 
         /**
          * Cognito's message.
-         */serviceMessage: String?
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?
     )
     /**
      * Cognito rejected the request as invalid (`InvalidParameterException` and the like).
@@ -3180,7 +3222,10 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */errorType: String?, 
         /**
          * Cognito's message.
-         */serviceMessage: String?
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?
     )
     /**
      * Any other error of the service.
@@ -3191,7 +3236,10 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */errorType: String?, 
         /**
          * Cognito's message.
-         */serviceMessage: String?
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?
     )
     /**
      * The device-secret store is locked or not available yet (for instance before the first
@@ -3235,14 +3283,38 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */reason: String
     )
     /**
-     * The answer does not fit the step (an MFA type not offered, a step already answered).
+     * The answer does not fit the step (an MFA type not offered, a password that is not
+     * UTF-8). The step can be answered again.
      */
     case InvalidStepAnswer(
         /**
          * What is wrong.
          */reason: String
     )
+    /**
+     * The SDK was called in a way that cannot work: a step answered twice, tokens of another
+     * session, signing out a session without its refresh token, forgetting "this device"
+     * when none is stored. A bug in the app; never retryable.
+     */
+    case Misuse(
+        /**
+         * What is wrong.
+         */reason: String
+    )
 
+    
+    /**
+     * Whether trying the same call again later can succeed (throttling, the network, a locked
+     * store, a transient fault of the service): the SDK's own rule, not a copy of it.
+     */
+public func isRetryable() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_cognito_device_auth_fn_method_cognitoerror_is_retryable(
+            FfiConverterTypeCognitoError_lower(self),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -3273,46 +3345,56 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
         
         case 1: return .NotAuthorized(
             errorType: try FfiConverterOptionString.read(from: &buf), 
-            serviceMessage: try FfiConverterOptionString.read(from: &buf)
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 2: return .CodeMismatch(
             errorType: try FfiConverterOptionString.read(from: &buf), 
-            serviceMessage: try FfiConverterOptionString.read(from: &buf)
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 3: return .Expired(
             errorType: try FfiConverterOptionString.read(from: &buf), 
-            serviceMessage: try FfiConverterOptionString.read(from: &buf)
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 4: return .InvalidPassword(
             errorType: try FfiConverterOptionString.read(from: &buf), 
-            serviceMessage: try FfiConverterOptionString.read(from: &buf)
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 5: return .UserNotConfirmed(
             errorType: try FfiConverterOptionString.read(from: &buf), 
-            serviceMessage: try FfiConverterOptionString.read(from: &buf)
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 6: return .PasswordResetRequired(
             errorType: try FfiConverterOptionString.read(from: &buf), 
-            serviceMessage: try FfiConverterOptionString.read(from: &buf)
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 7: return .DeviceForgotten(
             errorType: try FfiConverterOptionString.read(from: &buf), 
-            serviceMessage: try FfiConverterOptionString.read(from: &buf)
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 8: return .DevicePending(
             reason: try FfiConverterString.read(from: &buf)
             )
         case 9: return .Throttled(
             errorType: try FfiConverterOptionString.read(from: &buf), 
-            serviceMessage: try FfiConverterOptionString.read(from: &buf)
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 10: return .InvalidRequest(
             errorType: try FfiConverterOptionString.read(from: &buf), 
-            serviceMessage: try FfiConverterOptionString.read(from: &buf)
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 11: return .Service(
             errorType: try FfiConverterOptionString.read(from: &buf), 
-            serviceMessage: try FfiConverterOptionString.read(from: &buf)
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 12: return .StoreUnavailable(
             reason: try FfiConverterString.read(from: &buf)
@@ -3332,6 +3414,9 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
         case 17: return .InvalidStepAnswer(
             reason: try FfiConverterString.read(from: &buf)
             )
+        case 18: return .Misuse(
+            reason: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3344,46 +3429,53 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
 
         
         
-        case let .NotAuthorized(errorType,serviceMessage):
+        case let .NotAuthorized(errorType,serviceMessage,requestId):
             writeInt(&buf, Int32(1))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .CodeMismatch(errorType,serviceMessage):
+        case let .CodeMismatch(errorType,serviceMessage,requestId):
             writeInt(&buf, Int32(2))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .Expired(errorType,serviceMessage):
+        case let .Expired(errorType,serviceMessage,requestId):
             writeInt(&buf, Int32(3))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .InvalidPassword(errorType,serviceMessage):
+        case let .InvalidPassword(errorType,serviceMessage,requestId):
             writeInt(&buf, Int32(4))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .UserNotConfirmed(errorType,serviceMessage):
+        case let .UserNotConfirmed(errorType,serviceMessage,requestId):
             writeInt(&buf, Int32(5))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .PasswordResetRequired(errorType,serviceMessage):
+        case let .PasswordResetRequired(errorType,serviceMessage,requestId):
             writeInt(&buf, Int32(6))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .DeviceForgotten(errorType,serviceMessage):
+        case let .DeviceForgotten(errorType,serviceMessage,requestId):
             writeInt(&buf, Int32(7))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
         case let .DevicePending(reason):
@@ -3391,22 +3483,25 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Throttled(errorType,serviceMessage):
+        case let .Throttled(errorType,serviceMessage,requestId):
             writeInt(&buf, Int32(9))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .InvalidRequest(errorType,serviceMessage):
+        case let .InvalidRequest(errorType,serviceMessage,requestId):
             writeInt(&buf, Int32(10))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .Service(errorType,serviceMessage):
+        case let .Service(errorType,serviceMessage,requestId):
             writeInt(&buf, Int32(11))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
         case let .StoreUnavailable(reason):
@@ -3436,6 +3531,11 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
         
         case let .InvalidStepAnswer(reason):
             writeInt(&buf, Int32(17))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Misuse(reason):
+            writeInt(&buf, Int32(18))
             FfiConverterString.write(reason, into: &buf)
             
         }
@@ -3539,6 +3639,82 @@ public func FfiConverterTypeMfaType_lift(_ buf: RustBuffer) throws -> MfaType {
 #endif
 public func FfiConverterTypeMfaType_lower(_ value: MfaType) -> RustBuffer {
     return FfiConverterTypeMfaType.lower(value)
+}
+
+
+
+/**
+ * A device's remembered status (`dev:device_remembered_status`): a remembered device's
+ * sign-ins skip SMS and TOTP MFA.
+ */
+
+public enum RememberedStatus: Equatable, Hashable {
+    
+    /**
+     * Remembered: sign-ins with it skip MFA.
+     */
+    case remembered
+    /**
+     * Confirmed but not remembered: sign-ins with it still ask MFA.
+     */
+    case notRemembered
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RememberedStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRememberedStatus: FfiConverterRustBuffer {
+    typealias SwiftType = RememberedStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RememberedStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .remembered
+        
+        case 2: return .notRemembered
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RememberedStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .remembered:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .notRemembered:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRememberedStatus_lift(_ buf: RustBuffer) throws -> RememberedStatus {
+    return try FfiConverterTypeRememberedStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRememberedStatus_lower(_ value: RememberedStatus) -> RustBuffer {
+    return FfiConverterTypeRememberedStatus.lower(value)
 }
 
 
@@ -3846,6 +4022,81 @@ public func FfiConverterTypeSignInStep_lower(_ value: SignInStep) -> RustBuffer 
 }
 
 
+
+/**
+ * Which sessions [`Client::sign_out`] ends.
+ */
+
+public enum SignOutScope: Equatable, Hashable {
+    
+    /**
+     * This session only: its refresh token is revoked (RevokeToken).
+     */
+    case thisSession
+    /**
+     * Every session of the user on every device (GlobalSignOut).
+     */
+    case everywhere
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SignOutScope: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignOutScope: FfiConverterRustBuffer {
+    typealias SwiftType = SignOutScope
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignOutScope {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .thisSession
+        
+        case 2: return .everywhere
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SignOutScope, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .thisSession:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .everywhere:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOutScope_lift(_ buf: RustBuffer) throws -> SignOutScope {
+    return try FfiConverterTypeSignOutScope.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOutScope_lower(_ value: SignOutScope) -> RustBuffer {
+    return FfiConverterTypeSignOutScope.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -4041,6 +4292,54 @@ fileprivate struct FfiConverterOptionTypeLocalDevice: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeMfaType: FfiConverterRustBuffer {
+    typealias SwiftType = MfaType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMfaType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMfaType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDeviceKey: FfiConverterRustBuffer {
+    typealias SwiftType = DeviceKey?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDeviceKey.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDeviceKey.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -4138,6 +4437,46 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         return dict
     }
 }
+
+
+public typealias DeviceKey = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeviceKey: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviceKey {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: DeviceKey, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> DeviceKey {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: DeviceKey) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceKey_lift(_ value: RustBuffer) throws -> DeviceKey {
+    return try FfiConverterTypeDeviceKey.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceKey_lower(_ value: DeviceKey) -> RustBuffer {
+    return FfiConverterTypeDeviceKey.lower(value)
+}
+
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -4202,28 +4541,28 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_confirm_pending_device() != 61193) {
+    if (uniffi_cognito_device_auth_checksum_method_client_confirm_pending_device() != 26798) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cognito_device_auth_checksum_method_client_current_device() != 48316) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_device() != 61206) {
+    if (uniffi_cognito_device_auth_checksum_method_client_device() != 45616) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_devices() != 25488) {
+    if (uniffi_cognito_device_auth_checksum_method_client_devices() != 14017) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_forget_device() != 2487) {
+    if (uniffi_cognito_device_auth_checksum_method_client_forget_device() != 38120) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cognito_device_auth_checksum_method_client_forget_device_locally() != 57980) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_refresh() != 30049) {
+    if (uniffi_cognito_device_auth_checksum_method_client_refresh() != 36564) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_remember_device() != 21641) {
+    if (uniffi_cognito_device_auth_checksum_method_client_remember_device() != 60680) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cognito_device_auth_checksum_method_client_remove_all_local_entries() != 63477) {
@@ -4235,13 +4574,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cognito_device_auth_checksum_method_client_sign_in_with_password_bytes() != 1721) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_sign_out() != 32527) {
+    if (uniffi_cognito_device_auth_checksum_method_client_sign_out() != 41616) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cognito_device_auth_checksum_method_codestep_destination() != 31816) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_codestep_mfa_type() != 30609) {
+    if (uniffi_cognito_device_auth_checksum_method_codestep_mfa_type() != 13819) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cognito_device_auth_checksum_method_codestep_submit() != 45138) {
@@ -4253,16 +4592,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cognito_device_auth_checksum_method_newpasswordstep_submit() != 40487) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_rememberdevicestep_answer() != 34874) {
+    if (uniffi_cognito_device_auth_checksum_method_rememberdevicestep_answer() != 1091) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cognito_device_auth_checksum_method_rememberdevicestep_device_key() != 46939) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_selectmfastep_allowed() != 42993) {
+    if (uniffi_cognito_device_auth_checksum_method_selectmfastep_allowed() != 46865) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_selectmfastep_select() != 57117) {
+    if (uniffi_cognito_device_auth_checksum_method_selectmfastep_select() != 16609) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cognito_device_auth_checksum_method_totpsetupstep_otpauth_uri() != 17545) {

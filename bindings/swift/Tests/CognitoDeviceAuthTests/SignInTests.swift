@@ -50,7 +50,7 @@ final class SignInTests: XCTestCase {
         let client = try client()
 
         let first = try await signInWithSms(client, "alice")
-        XCTAssertEqual(first.mfa, "SMS_MFA")
+        XCTAssertEqual(first.mfa, .sms)
         XCTAssertTrue(first.device.newlyConfirmed)
         XCTAssertTrue(first.device.remembered)
         let deviceKey = try XCTUnwrap(first.device.deviceKey)
@@ -88,8 +88,13 @@ final class SignInTests: XCTestCase {
         do {
             _ = try await client().signIn(username: "bob", password: "wrong-password-1")
             XCTFail("signed in with a wrong password")
-        } catch let CognitoError.NotAuthorized(errorType, _) {
+        } catch let error as CognitoError {
+            guard case let .NotAuthorized(errorType, _, requestId) = error else {
+                return XCTFail("NotAuthorized expected, got \(error)")
+            }
             XCTAssertEqual(errorType, "NotAuthorizedException")
+            XCTAssertNotNil(requestId, "the AWS request id is kept for support tickets")
+            XCTAssertFalse(error.isRetryable())
         }
     }
 
@@ -102,7 +107,7 @@ final class SignInTests: XCTestCase {
         do {
             _ = try await step.submit(code: right == "000000" ? "111111" : "000000")
             XCTFail("a wrong code was accepted")
-        } catch let CognitoError.CodeMismatch(errorType, _) {
+        } catch let CognitoError.CodeMismatch(errorType, _, _) {
             XCTAssertEqual(errorType, "CodeMismatchException")
         }
         guard case .done = try await step.submit(code: right) else {

@@ -17,12 +17,6 @@ val SignInStep.codeStepOrNull: CodeStep?
         else -> null
     }
 
-/** Whether trying the same call again later can succeed (throttling, network, a locked store). */
-val CognitoException.isRetryable: Boolean
-    get() = this is CognitoException.Throttled ||
-        this is CognitoException.Network ||
-        this is CognitoException.StoreUnavailable
-
 /** Cognito's error type (e.g. `NotAuthorizedException`) when the service answered the error. */
 val CognitoException.serviceErrorType: String?
     get() = when (this) {

@@ -57,7 +57,7 @@ class SignInTest {
         val client = client(store)
 
         val first = signInWithSms(client, "alice")
-        assertEquals("SMS_MFA", first.mfa)
+        assertEquals(MfaType.SMS, first.mfa)
         assertTrue(first.device.newlyConfirmed)
         assertTrue(first.device.remembered)
         val deviceKey = assertNotNull(first.device.deviceKey)
@@ -93,7 +93,8 @@ class SignInTest {
         }
         assertEquals("NotAuthorizedException", e.errorType)
         assertEquals("NotAuthorizedException", e.serviceErrorType)
-        assertFalse(e.isRetryable)
+        assertNotNull(e.requestId, "the AWS request id is kept for support tickets")
+        assertFalse(e.isRetryable())
     }
 
     @Test
@@ -173,7 +174,7 @@ class SignInTest {
             runBlocking { client(locked).signIn("frank", PASSWORD) }
         }
         assertEquals("locked", e.reason)
-        assertTrue(e.isRetryable)
+        assertTrue(e.isRetryable())
     }
 
     @Test

@@ -1,0 +1,40 @@
+//! What the client, the sign-in and device management share about one app client of one user
+//! pool: the AWS SDK client, the ids, SECRET_HASH, the device records and what is kept in
+//! memory. It sits below all three, so none of them reaches up into another for it.
+
+mod kept;
+
+use aws_sdk_cognitoidentityprovider as cip;
+
+use crate::srp::{self, ClientSecret};
+use crate::store::DeviceRecords;
+
+pub(crate) use kept::Kept;
+
+/// One app client of one user pool, as this process talks to it.
+pub(crate) struct Pool {
+    /// The official AWS SDK client (our HTTPS transport, no retries of its own).
+    pub(crate) sdk: cip::Client,
+    pub(crate) user_pool_id: String,
+    /// The part after `_`: the SRP realm and the otpauth issuer.
+    pub(crate) pool_name: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: Option<ClientSecret>,
+    /// The name ConfirmDevice gives new devices.
+    pub(crate) device_name: String,
+    /// Device secrets, in the app's store.
+    pub(crate) records: DeviceRecords,
+    /// What this client keeps in memory only (access tokens of pending devices).
+    pub(crate) kept: Kept,
+    /// Serialises the read-modify-write of device records that span network calls.
+    pub(crate) record_lock: tokio::sync::Mutex<()>,
+}
+
+impl Pool {
+    /// SECRET_HASH over `username`, when the client has a secret (docs/protocol.md 3).
+    pub(crate) fn secret_hash(&self, username: &str) -> Option<String> {
+        self.client_secret
+            .as_ref()
+            .map(|s| srp::secret_hash(s, username, &self.client_id))
+    }
+}
