@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::flow::{Flow, challenge as open_challenge, check_answerer, take_session};
-use super::{client_of, device_password_verifier, parse_public_a};
+use super::{client_of, confirmed_device, device_password_verifier, parse_public_a};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::param;
@@ -47,15 +47,7 @@ pub(super) fn answer(
         };
         let session = take_session(app, &mut store, &id, client_id, "DEVICE_SRP_AUTH")?;
         let pool = check_answerer(&store, client_id, &session, username, responses)?;
-        let device = pool
-            .devices
-            .get(device_key)
-            .filter(|d| d.confirmed)
-            .ok_or_else(ApiError::device_not_found)?;
-        // Another user's device: "Device does not exist." (amplify-js pull request 12182).
-        if device.username != session.username {
-            return Err(ApiError::device_not_found());
-        }
+        let device = confirmed_device(pool, device_key, &session.username)?;
         (Flow::from_session(&session), device.clone())
     };
     device_password_verifier::challenge(app, flow, &device, client_a)

@@ -33,7 +33,7 @@ use num_traits::Zero;
 
 use crate::error::{ApiError, ApiResult};
 use crate::srp::{self, GROUP};
-use crate::store::{AppClient, Pool, Store};
+use crate::store::{AppClient, Device, Pool, Store};
 
 pub use initiate::initiate_auth;
 pub use mfa_setup::{mfa_setup_user, verify_mfa_setup};
@@ -74,6 +74,21 @@ pub fn check_secret_hash(
 fn client_of<'s>(store: &'s Store, client_id: &str) -> ApiResult<(&'s Pool, &'s AppClient)> {
     let pool = store.pool_of_client(client_id)?;
     Ok((pool, pool.client(client_id)?))
+}
+
+/// The confirmed device `key` of `username`; an unknown, unconfirmed (or forgotten) device and
+/// another user's device are all "Device does not exist.".
+fn confirmed_device<'p>(pool: &'p Pool, key: &str, username: &str) -> ApiResult<&'p Device> {
+    let device = pool
+        .devices
+        .get(key)
+        .filter(|d| d.confirmed)
+        .ok_or_else(ApiError::device_not_found)?;
+    // Another user's device: "Device does not exist." (amplify-js pull request 12182).
+    if device.username != username {
+        return Err(ApiError::device_not_found());
+    }
+    Ok(device)
 }
 
 fn parse_public_a(hex: &str) -> ApiResult<BigUint> {

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::flow::{Flow, challenge as open_challenge};
-use super::{device_srp, mfa, mfa_setup, new_password, select_mfa};
+use super::{confirmed_device, device_srp, mfa, mfa_setup, new_password, select_mfa};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::tokens::{Grant, issue_for_sign_in};
@@ -77,15 +77,7 @@ fn presented_device(
 ) -> ApiResult<PresentedDevice> {
     let mut presented = PresentedDevice::default();
     if let (Some(config), Some(key)) = (&pool.device_configuration, &flow.device_key) {
-        let device = pool
-            .devices
-            .get(key)
-            .filter(|d| d.confirmed)
-            .ok_or_else(ApiError::device_not_found)?;
-        // Another user's device: "Device does not exist." (amplify-js pull request 12182).
-        if device.username != flow.username {
-            return Err(ApiError::device_not_found());
-        }
+        let device = confirmed_device(pool, key, &flow.username)?;
         presented.remembered = device.remembered;
         presented.replaces_mfa = device.remembered
             && config.challenge_required_on_new_device
