@@ -16,6 +16,9 @@
 //! # let _ = (endpoint, codes); Ok(()) }
 //! ```
 //!
+//! With the feature `testkit`, `testkit::TestPool` starts an emulator with a pool, an app client
+//! and users provisioned through the official AWS SDK (see the `testkit` module).
+//!
 //! ## As a program
 //! `cargo run -p cognito-emulator -- --port 9229 [--host 127.0.0.1] [--state FILE] [--seed FILE]`
 //! prints `cognito-emulator listening on http://127.0.0.1:9229` once it accepts connections.
@@ -37,8 +40,8 @@
 //! ## Layout
 //! [`server`] (HTTP, faults) -> [`ops`] (one handler per operation) -> [`store`] (pools,
 //! clients, users, devices, sessions), [`srp`] (server-side SRP), [`jwt`], [`totp`],
-//! [`timestamp`]; [`persist`] keeps state and applies seeds. With the feature `testkit`,
-//! `testkit` provisions pools for tests through the official AWS SDK.
+//! [`timestamp`]; [`persist`] keeps state and applies seeds; `testkit` (feature `testkit`)
+//! provisions pools for tests.
 
 pub mod app;
 pub mod error;
