@@ -74,21 +74,28 @@ fn send_code(store: &mut Store, flow: &Flow, attribute: &str) -> ApiResult<(Stri
     Ok((destination, code))
 }
 
+/// The challenge of a code sent by `medium` to a destination shown as `masked`.
+fn code_sent(
+    app: &App,
+    store: &mut Store,
+    flow: &Flow,
+    stage: Stage,
+    medium: &str,
+    masked: String,
+) -> Value {
+    let parameters = json!({
+        "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
+        "CODE_DELIVERY_DESTINATION": masked,
+        "USER_ID_FOR_SRP": flow.username,
+    });
+    open_challenge(app, store, flow, stage, parameters)
+}
+
 pub(super) fn sms_challenge(app: &App, store: &mut Store, flow: &Flow) -> ApiResult<Value> {
     let (phone, code) = send_code(store, flow, "phone_number")?;
     tracing::info!(username = %flow.username, destination = %phone, code = %code, "SMS MFA code sent");
-    let parameters = json!({
-        "CODE_DELIVERY_DELIVERY_MEDIUM": "SMS",
-        "CODE_DELIVERY_DESTINATION": mask(&phone),
-        "USER_ID_FOR_SRP": flow.username,
-    });
-    Ok(open_challenge(
-        app,
-        store,
-        flow,
-        Stage::SmsMfa { code },
-        parameters,
-    ))
+    let stage = Stage::SmsMfa { code };
+    Ok(code_sent(app, store, flow, stage, "SMS", mask(&phone)))
 }
 
 /// EMAIL_OTP: the code goes to the same outbox as SMS codes, with the e-mail address as
@@ -96,17 +103,14 @@ pub(super) fn sms_challenge(app: &App, store: &mut Store, flow: &Flow) -> ApiRes
 pub(super) fn email_challenge(app: &App, store: &mut Store, flow: &Flow) -> ApiResult<Value> {
     let (email, code) = send_code(store, flow, "email")?;
     tracing::info!(username = %flow.username, destination = %email, code = %code, "e-mail MFA code sent");
-    let parameters = json!({
-        "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
-        "CODE_DELIVERY_DESTINATION": mask_email(&email),
-        "USER_ID_FOR_SRP": flow.username,
-    });
-    Ok(open_challenge(
+    let stage = Stage::EmailOtp { code };
+    Ok(code_sent(
         app,
         store,
         flow,
-        Stage::EmailOtp { code },
-        parameters,
+        stage,
+        "EMAIL",
+        mask_email(&email),
     ))
 }
 
