@@ -30,8 +30,8 @@ pub(crate) enum Meaning {
     Other,
 }
 
-/// Cognito's error codes (`__type`, without any namespace prefix) and their meaning. Codes
-/// not listed mean [`Meaning::Other`].
+/// Cognito's error codes (as the AWS SDK reports them: without a namespace prefix) and their
+/// meaning. Codes not listed mean [`Meaning::Other`].
 const TABLE: &[(&str, Meaning)] = &[
     ("NotAuthorizedException", Meaning::NotAuthorized),
     ("UserNotFoundException", Meaning::NotAuthorized),
@@ -63,9 +63,8 @@ const TABLE: &[(&str, Meaning)] = &[
     ("InvalidAction", Meaning::UnknownOperation),
 ];
 
-/// The meaning of `code` (an AWS JSON `__type`, possibly with a `namespace#` prefix).
+/// The meaning of `code` (the AWS SDK's error code: the `__type` without its namespace).
 pub(crate) fn meaning(code: &str) -> Meaning {
-    let code = code.rsplit('#').next().unwrap_or(code);
     TABLE
         .iter()
         .find(|(c, _)| *c == code)
@@ -113,12 +112,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_read_with_or_without_a_namespace() {
+    fn codes_have_their_meaning_and_unknown_codes_are_other() {
         assert_eq!(meaning("TooManyRequestsException"), Meaning::Throttled);
         assert_eq!(
-            meaning("com.amazonaws.cognito#InternalErrorException"),
-            Meaning::Transient
+            meaning("TooManyFailedAttemptsException"),
+            Meaning::LockedOut
         );
+        assert_eq!(meaning("InternalErrorException"), Meaning::Transient);
         assert_eq!(meaning("SomethingNew"), Meaning::Other);
     }
 

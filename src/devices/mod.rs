@@ -83,22 +83,23 @@ impl Device {
                 )
             })
             .collect();
+        // The first `dev:device_remembered_status` with a value; absent or empty: unknown.
+        let remembered = d
+            .device_attributes()
+            .iter()
+            .find(|a| a.name() == "dev:device_remembered_status")
+            .and_then(|a| a.value())
+            .map(|v| v == "remembered");
         Self {
             device_key: DeviceKey::new(d.device_key().unwrap_or_default()),
             name: attributes.get("device_name").cloned(),
-            remembered: remembered_attribute(&attributes),
+            remembered,
             last_authenticated: d
                 .device_last_authenticated_date()
                 .and_then(|t| SystemTime::try_from(*t).ok()),
             attributes,
         }
     }
-}
-
-fn remembered_attribute(attributes: &HashMap<String, String>) -> Option<bool> {
-    attributes
-        .get("dev:device_remembered_status")
-        .map(|s| s == "remembered")
 }
 
 /// What this client holds locally for a user's device.

@@ -89,7 +89,7 @@ final class SignInTests: XCTestCase {
             _ = try await client().signIn(username: "bob", password: "wrong-password-1")
             XCTFail("signed in with a wrong password")
         } catch let error as CognitoError {
-            guard case let .NotAuthorized(errorType, _, requestId) = error else {
+            guard case let CognitoError.NotAuthorized(errorType, _, requestId) = error else {
                 return XCTFail("NotAuthorized expected, got \(error)")
             }
             XCTAssertEqual(errorType, "NotAuthorizedException")
