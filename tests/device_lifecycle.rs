@@ -419,6 +419,33 @@ async fn the_refresh_fallback_hashes_the_internal_name() {
     }
 }
 
+/// An endpoint without GetTokensFromRefreshToken (the emulator's fault `unknown_operation`), in
+/// each of the answers such endpoints give (its switch `unknown-operation-answer`:
+/// UnknownOperationException, ministack's InvalidAction, floci's UnsupportedOperation): the
+/// refresh falls back to REFRESH_TOKEN_AUTH and keeps the device.
+#[tokio::test]
+async fn the_refresh_falls_back_under_every_unknown_operation_answer() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    pool.user("uma", &[]).await;
+    let client = pool.client(memory_store());
+    let done = sign_in_with_sms(&pool, &client, "uma").await;
+    let key = done.device.device_key.clone().unwrap();
+    let refresh_token = done.tokens.refresh_token.clone().unwrap();
+    for answer in cognito_emulator::fidelity::UnknownOperationAnswer::ALL {
+        let name = answer.name();
+        pool.set_fidelity(serde_json::json!({ "unknown-operation-answer": name }))
+            .await;
+        pool.fault("GetTokensFromRefreshToken", "unknown_operation", 100, 0)
+            .await;
+        let refreshed = client.refresh("uma", &refresh_token).await;
+        pool.clear_faults().await;
+        let tokens = refreshed.unwrap_or_else(|e| panic!("refresh under {name}: {e:?}"));
+        assert!(!tokens.access_token.is_empty(), "{name}");
+        let local = client.current_device("uma").await.unwrap().expect("kept");
+        assert_eq!(local.device_key, key, "{name}");
+    }
+}
+
 /// A refresh from a client that lost its device secret (a new keychain): whether the server
 /// answers "Invalid Refresh Token" or issues a new device with the tokens is not settled (the
 /// emulator's switch `refresh-issues-new-device`). Either way the client is right: a typed,

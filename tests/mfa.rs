@@ -140,6 +140,48 @@ async fn an_expired_session_is_a_typed_error_and_a_new_sign_in_works() {
     assert!(done.device.remembered);
 }
 
+/// The tail of the expired-session message is not settled (the emulator's switch
+/// `expired-session-message`): in the shorter words too, a Session that expired at a code step
+/// or during the device steps is `Error::Expired`, and the stored device is kept.
+#[tokio::test]
+async fn an_expired_session_in_other_words_is_expired_and_deletes_nothing() {
+    let pool = Pool::start(PoolSetup {
+        session_ttl: Some(Duration::from_secs(1)),
+        ..PoolSetup::default()
+    })
+    .await;
+    pool.set_fidelity(serde_json::json!({
+        "expired-session-message": "Invalid session for the user."
+    }))
+    .await;
+    pool.user("quinn", &[]).await;
+    let client = pool.client(memory_store());
+    let step = client.sign_in("quinn", PASSWORD).await.unwrap();
+    let SignInStep::SmsCode(sms) = step else {
+        panic!("expected SMS, got {}", step.name())
+    };
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let err = sms.submit(&pool.last_sms_code("quinn")).await.unwrap_err();
+    assert!(matches!(err, Error::Expired(_)), "code step: {err:?}");
+    let done = sign_in_with_sms(&pool, &client, "quinn").await;
+    let key = done.device.device_key.clone().expect("a device");
+    // The Session of DEVICE_SRP_AUTH expires while its answer is held up.
+    pool.fault_after("RespondToAuthChallenge", "delay", 1, 1_500, 1)
+        .await;
+    let err = client.sign_in("quinn", PASSWORD).await.unwrap_err();
+    pool.clear_faults().await;
+    assert!(matches!(err, Error::Expired(_)), "device steps: {err:?}");
+    let kept = client.current_device("quinn").await.unwrap().expect("kept");
+    assert_eq!(kept.device_key, key);
+    assert!(kept.confirmed && kept.remembered, "{kept:?}");
+    let step = client.sign_in("quinn", PASSWORD).await.unwrap();
+    let SignInStep::Done(again) = step else {
+        panic!("the remembered device skips MFA, got {}", step.name())
+    };
+    assert!(again.device.skipped_mfa, "{:?}", again.device);
+    assert_eq!(again.device.device_key.as_deref(), Some(key.as_str()));
+}
+
 #[tokio::test]
 async fn email_code_with_masked_destination() {
     let pool = Pool::start(PoolSetup::default()).await;

@@ -87,7 +87,8 @@ impl ApiError {
         )
     }
 
-    /// `NotAuthorizedException` for an unknown, used or expired Session / SECRET_BLOCK.
+    /// `NotAuthorizedException` for an unknown, used or expired Session / SECRET_BLOCK, in the
+    /// default words; `ops::dispatch` rewords it by the `expired-session-message` switch.
     pub fn invalid_session() -> Self {
         Self::not_authorized("Invalid session for the user, session is expired.")
     }

@@ -29,6 +29,11 @@ pub enum FaultKind {
     /// would not produce here, such as "User pool client ... does not exist." in the middle
     /// of a sign-in.
     Error,
+    /// Answer as an endpoint that does not have the operation, in the words of the
+    /// `unknown-operation-answer` switch: e.g. GetTokensFromRefreshToken on an endpoint that
+    /// predates it (with a large `count`, for the whole test).
+    #[serde(rename = "unknown_operation")]
+    UnknownOperation,
 }
 
 /// One fault as posted.

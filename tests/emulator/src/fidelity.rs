@@ -12,6 +12,8 @@
 
 use serde::Serialize;
 
+use crate::error::ApiError;
+
 /// The open behaviours. [`Default`] is the value the public evidence leans to, or the one AWS's
 /// own documentation implies; the other value is what some users report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -46,6 +48,74 @@ pub struct Fidelity {
     /// the signature is refused ("Incorrect username or password."). Not documented. Default
     /// 300.
     pub timestamp_tolerance_seconds: u64,
+    /// `expired-session-message`: the message of the NotAuthorizedException that answers an
+    /// unknown, used or expired Session / SECRET_BLOCK. The type is public (amplify-js issue
+    /// 2824), the tail ", session is expired." is not. One of [`EXPIRED_SESSION_MESSAGES`];
+    /// default the first.
+    pub expired_session_message: &'static str,
+    /// `device-group-key-per-device`: whether each new device gets a DeviceGroupKey of its own
+    /// instead of sharing the user's one. Not documented. Default `false` (one per user).
+    pub device_group_key_per_device: bool,
+    /// `admin-list-devices-remembered-only`: whether AdminListDevices lists remembered devices
+    /// only (as ListDevices does) instead of every confirmed device. Not documented. Default
+    /// `false`.
+    pub admin_list_devices_remembered_only: bool,
+    /// `unknown-operation-answer`: how an endpoint answers an operation it does not have.
+    /// Default [`UnknownOperationAnswer::UnknownOperationException`].
+    pub unknown_operation_answer: UnknownOperationAnswer,
+}
+
+/// The messages `expired-session-message` takes: the default, and the same without its tail.
+pub const EXPIRED_SESSION_MESSAGES: [&str; 2] = [
+    "Invalid session for the user, session is expired.",
+    "Invalid session for the user.",
+];
+
+/// The answers `unknown-operation-answer` takes (HTTP 400 each, the operation named in the
+/// message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UnknownOperationAnswer {
+    /// `UnknownOperationException` "The operation X is not supported by cognito-emulator." (the
+    /// AWS JSON protocol's generic answer).
+    UnknownOperationException,
+    /// `InvalidAction` "Unknown Cognito IDP action: X" (ministack issue 1031).
+    InvalidAction,
+    /// `UnsupportedOperation` "Operation X is not supported." (floci issue 234).
+    UnsupportedOperation,
+}
+
+impl UnknownOperationAnswer {
+    /// Every value, the default first.
+    pub const ALL: [UnknownOperationAnswer; 3] = [
+        UnknownOperationAnswer::UnknownOperationException,
+        UnknownOperationAnswer::InvalidAction,
+        UnknownOperationAnswer::UnsupportedOperation,
+    ];
+
+    /// The switch value, which is also the `__type` of the answer.
+    pub fn name(self) -> &'static str {
+        match self {
+            UnknownOperationAnswer::UnknownOperationException => "UnknownOperationException",
+            UnknownOperationAnswer::InvalidAction => "InvalidAction",
+            UnknownOperationAnswer::UnsupportedOperation => "UnsupportedOperation",
+        }
+    }
+
+    /// The answer to a call of `operation`, which the endpoint does not have.
+    pub fn error(self, operation: &str) -> ApiError {
+        let message = match self {
+            UnknownOperationAnswer::UnknownOperationException => {
+                format!("The operation {operation} is not supported by cognito-emulator.")
+            }
+            UnknownOperationAnswer::InvalidAction => {
+                format!("Unknown Cognito IDP action: {operation}")
+            }
+            UnknownOperationAnswer::UnsupportedOperation => {
+                format!("Operation {operation} is not supported.")
+            }
+        };
+        ApiError::new(self.name(), message)
+    }
 }
 
 impl Default for Fidelity {
@@ -58,12 +128,16 @@ impl Default for Fidelity {
             not_remembered_device_proves: true,
             refresh_issues_new_device: false,
             timestamp_tolerance_seconds: 300,
+            expired_session_message: EXPIRED_SESSION_MESSAGES[0],
+            device_group_key_per_device: false,
+            admin_list_devices_remembered_only: false,
+            unknown_operation_answer: UnknownOperationAnswer::UnknownOperationException,
         }
     }
 }
 
 /// The switch names, in the order of [`Fidelity`]'s fields.
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 11] = [
     "remembered-device-skips-email-otp",
     "mfa-after-new-password",
     "mfa-after-mfa-enabled",
@@ -71,6 +145,10 @@ pub const NAMES: [&str; 7] = [
     "not-remembered-device-proves",
     "refresh-issues-new-device",
     "timestamp-tolerance",
+    "expired-session-message",
+    "device-group-key-per-device",
+    "admin-list-devices-remembered-only",
+    "unknown-operation-answer",
 ];
 
 /// The tolerances [`Fidelity::matrix`] uses: the default and a tight one.
@@ -104,6 +182,32 @@ impl Fidelity {
                 self.timestamp_tolerance_seconds = value
                     .parse()
                     .map_err(|_| format!("{name} takes a number of seconds, not {value:?}"))?
+            }
+            "expired-session-message" => {
+                self.expired_session_message = EXPIRED_SESSION_MESSAGES
+                    .into_iter()
+                    .find(|m| *m == value)
+                    .ok_or_else(|| {
+                        format!("{name} takes one of {EXPIRED_SESSION_MESSAGES:?}, not {value:?}")
+                    })?
+            }
+            "device-group-key-per-device" => {
+                self.device_group_key_per_device = boolean(name, value)?
+            }
+            "admin-list-devices-remembered-only" => {
+                self.admin_list_devices_remembered_only = boolean(name, value)?
+            }
+            "unknown-operation-answer" => {
+                self.unknown_operation_answer = UnknownOperationAnswer::ALL
+                    .into_iter()
+                    .find(|a| a.name() == value)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = UnknownOperationAnswer::ALL
+                            .iter()
+                            .map(|a| a.name())
+                            .collect();
+                        format!("{name} takes one of {}, not {value:?}", names.join(", "))
+                    })?
             }
             other => {
                 return Err(format!(
@@ -150,12 +254,24 @@ impl Fidelity {
             NAMES[4]: self.not_remembered_device_proves,
             NAMES[5]: self.refresh_issues_new_device,
             NAMES[6]: self.timestamp_tolerance_seconds,
+            NAMES[7]: self.expired_session_message,
+            NAMES[8]: self.device_group_key_per_device,
+            NAMES[9]: self.admin_list_devices_remembered_only,
+            NAMES[10]: self.unknown_operation_answer.name(),
         })
     }
 
-    /// Every combination of the boolean switches (64), each tolerance in [`TOLERANCES`] taken by
-    /// half of them: every value of every switch, and every combination of the ones that change
-    /// what a sign-in asks.
+    /// The answer to an unknown, used or expired Session / SECRET_BLOCK.
+    pub fn invalid_session(&self) -> ApiError {
+        ApiError::not_authorized(self.expired_session_message)
+    }
+
+    /// Every combination of the six boolean switches that change the device lifecycle (64), each
+    /// tolerance in [`TOLERANCES`] taken by half of them and `device-group-key-per-device` by
+    /// the other split in half: every value of every such switch, and every combination of the
+    /// ones that change what a sign-in asks. The switches the lifecycle does not meet
+    /// (`expired-session-message`, `admin-list-devices-remembered-only`,
+    /// `unknown-operation-answer`) stay at their defaults; their own tests run each value.
     pub fn matrix() -> Vec<Fidelity> {
         (0u32..64)
             .map(|bits| Fidelity {
@@ -166,6 +282,8 @@ impl Fidelity {
                 not_remembered_device_proves: bits & 16 == 0,
                 refresh_issues_new_device: bits & 32 != 0,
                 timestamp_tolerance_seconds: TOLERANCES[(bits.count_ones() % 2) as usize],
+                device_group_key_per_device: (bits ^ (bits >> 3)) & 1 != 0,
+                ..Fidelity::default()
             })
             .collect()
     }
@@ -181,6 +299,10 @@ impl Fidelity {
             not_remembered_device_proves: false,
             refresh_issues_new_device: true,
             timestamp_tolerance_seconds: TOLERANCES[1],
+            expired_session_message: EXPIRED_SESSION_MESSAGES[1],
+            device_group_key_per_device: true,
+            admin_list_devices_remembered_only: true,
+            unknown_operation_answer: UnknownOperationAnswer::InvalidAction,
         }
     }
 
@@ -212,6 +334,8 @@ mod tests {
             let value = match name {
                 "timestamp-tolerance" => "30",
                 "not-remembered-device-proves" => "false",
+                "expired-session-message" => EXPIRED_SESSION_MESSAGES[1],
+                "unknown-operation-answer" => "InvalidAction",
                 _ => "true",
             };
             f.apply(&format!("{name}={value}")).unwrap();
@@ -223,6 +347,18 @@ mod tests {
         assert!(f.set("nonsense", "1").unwrap_err().contains("known:"));
         assert!(f.apply("mfa-after-new-password=maybe").is_err());
         assert!(f.apply("no-equals-sign").is_err());
+        assert!(f.apply("expired-session-message=Session gone").is_err());
+        assert!(f.apply("unknown-operation-answer=Nope").is_err());
+        for answer in UnknownOperationAnswer::ALL {
+            f.set("unknown-operation-answer", answer.name()).unwrap();
+            assert_eq!(f.unknown_operation_answer, answer);
+            let e = answer.error("GetTokensFromRefreshToken");
+            assert_eq!((e.status, e.kind), (400, answer.name()));
+            assert!(e.message.contains("GetTokensFromRefreshToken"), "{e}");
+        }
+        f.set("expired-session-message", EXPIRED_SESSION_MESSAGES[1])
+            .unwrap();
+        assert_eq!(f.invalid_session().message, "Invalid session for the user.");
     }
 
     #[test]
@@ -231,6 +367,12 @@ mod tests {
         assert_eq!(m.len(), 64);
         for t in TOLERANCES {
             assert!(m.iter().any(|f| f.timestamp_tolerance_seconds == t));
+        }
+        for per_device in [false, true] {
+            assert!(
+                m.iter()
+                    .any(|f| f.device_group_key_per_device == per_device)
+            );
         }
         let distinct: std::collections::HashSet<String> = m.iter().map(|f| f.label()).collect();
         assert_eq!(distinct.len(), 64);

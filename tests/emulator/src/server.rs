@@ -248,6 +248,10 @@ async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse
             FaultKind::Error => {
                 return Ok(error_response(&fault.service_error()));
             }
+            FaultKind::UnknownOperation => {
+                let answer = app.fidelity().unknown_operation_answer.error(&op);
+                return Ok(error_response(&answer));
+            }
             FaultKind::Delay => {
                 tokio::time::sleep(std::time::Duration::from_millis(fault.delay_ms)).await
             }

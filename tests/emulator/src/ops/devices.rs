@@ -107,7 +107,8 @@ pub fn update_device_status(app: &App, req: Req<'_>) -> ApiResult<Value> {
 /// Which of a user's devices a listing shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Listing {
-    /// Remembered devices only (ListDevices).
+    /// Remembered devices only (ListDevices; AdminListDevices under the switch
+    /// `admin-list-devices-remembered-only`).
     Remembered,
     /// Every confirmed device (AdminListDevices).
     Confirmed,
@@ -135,7 +136,8 @@ fn list(
         // remember is not listed (AWSMobileClientTest.testRememberDevice against a real pool:
         // 0 devices after the sign-in, 1 after UpdateDeviceStatus remembered, 0 after
         // ForgetDevice). AdminListDevices: every confirmed device (not settled by a public
-        // source; AdminGetDevice does return not_remembered devices in the same test).
+        // source; AdminGetDevice does return not_remembered devices in the same test), or
+        // remembered ones only with the switch `admin-list-devices-remembered-only`.
         .filter(|d| {
             d.username == username && d.confirmed && (d.remembered || listing == Listing::Confirmed)
         })
@@ -219,7 +221,12 @@ fn admin_user(store: &Store, req: Req<'_>) -> ApiResult<(String, String)> {
 pub fn admin_list_devices(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let store = app.store();
     let (pool_id, username) = admin_user(&store, req)?;
-    list(&store, &pool_id, &username, req, Listing::Confirmed)
+    let listing = if app.fidelity().admin_list_devices_remembered_only {
+        Listing::Remembered
+    } else {
+        Listing::Confirmed
+    };
+    list(&store, &pool_id, &username, req, listing)
 }
 
 /// AdminGetDevice.

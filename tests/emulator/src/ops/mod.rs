@@ -66,8 +66,20 @@ pub const OPERATIONS: &[&str] = &[
     "RevokeToken",
 ];
 
-/// Runs one operation.
+/// Runs one operation. The answers the fidelity switches word are put in their words here: an
+/// invalid Session (`expired-session-message`) and an unknown operation
+/// (`unknown-operation-answer`).
 pub fn dispatch(app: &App, operation: &str, request: &Value) -> ApiResult<Value> {
+    run(app, operation, request).map_err(|e| {
+        if e == ApiError::invalid_session() {
+            app.fidelity().invalid_session()
+        } else {
+            e
+        }
+    })
+}
+
+fn run(app: &App, operation: &str, request: &Value) -> ApiResult<Value> {
     let req = Req(request);
     match operation {
         "CreateUserPool" => provisioning::create_user_pool(app, req),
@@ -115,10 +127,7 @@ pub fn dispatch(app: &App, operation: &str, request: &Value) -> ApiResult<Value>
         "GlobalSignOut" => tokens::global_sign_out(app, req),
         "AdminUserGlobalSignOut" => tokens::admin_user_global_sign_out(app, req),
         "RevokeToken" => tokens::revoke_token(app, req),
-        other => Err(ApiError::new(
-            "UnknownOperationException",
-            format!("The operation {other} is not supported by cognito-emulator."),
-        )),
+        other => Err(app.fidelity().unknown_operation_answer.error(other)),
     }
 }
 

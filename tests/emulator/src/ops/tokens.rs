@@ -31,7 +31,12 @@ pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiR
     let mut device_key = grant.device_key.clone();
     let mut new_device = None;
     if pool.device_configuration.is_some() && device_key.is_none() {
-        let group_key = user.device_group_key.clone();
+        // One DeviceGroupKey per user, or a fresh one per device (`device-group-key-per-device`).
+        let group_key = if app.fidelity().device_group_key_per_device {
+            crate::ops::users::new_device_group_key()
+        } else {
+            user.device_group_key.clone()
+        };
         let (key, metadata) = create_device(pool, grant.username, group_key);
         new_device = Some(metadata);
         device_key = Some(key);

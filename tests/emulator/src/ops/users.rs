@@ -140,9 +140,14 @@ fn new_user(pool: &Pool, typed: &str, attributes: Vec<(String, String)>) -> ApiR
         totp_preferred: false,
         totp_secret: None,
         pending_totp_secret: None,
-        device_group_key: format!("-{}", random_from(ALNUM, 9)),
+        device_group_key: new_device_group_key(),
         confirmation_code: None,
     })
+}
+
+/// A new DeviceGroupKey.
+pub fn new_device_group_key() -> String {
+    format!("-{}", random_from(ALNUM, 9))
 }
 
 /// AdminCreateUser.

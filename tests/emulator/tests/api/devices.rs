@@ -437,3 +437,83 @@ async fn admin_initiate_auth_with_admin_user_password_auth() {
             .is_some()
     );
 }
+
+/// AdminListDevices lists every confirmed device, or only the remembered ones under the switch
+/// `admin-list-devices-remembered-only` (no public source settles which).
+#[tokio::test]
+async fn admin_list_devices_remembered_only_is_a_switch() {
+    let f = Fixture::start(options()).await;
+    f.user_with("ada", &[]).await;
+    let mut devices = Vec::new();
+    for _ in 0..2 {
+        let out = f.sign_in("ada", None).await;
+        devices.push(
+            f.confirm_device(out.authentication_result().unwrap())
+                .await
+                .0,
+        );
+    }
+    f.admin
+        .admin_update_device_status()
+        .user_pool_id(&f.pool_id)
+        .username("ada")
+        .device_key(&devices[1].key)
+        .device_remembered_status(DeviceRememberedStatusType::NotRemembered)
+        .send()
+        .await
+        .unwrap();
+    for (remembered_only, want) in [(false, 2), (true, 1), (false, 2)] {
+        f.set_fidelity(
+            serde_json::json!({ "admin-list-devices-remembered-only": remembered_only }),
+        )
+        .await;
+        let listed = f
+            .admin
+            .admin_list_devices()
+            .user_pool_id(&f.pool_id)
+            .username("ada")
+            .send()
+            .await
+            .unwrap();
+        let keys: Vec<&str> = listed
+            .devices()
+            .iter()
+            .filter_map(|d| d.device_key())
+            .collect();
+        assert_eq!(keys.len(), want, "remembered only: {remembered_only}");
+        assert!(keys.contains(&devices[0].key.as_str()));
+    }
+}
+
+/// One DeviceGroupKey per user by default; a fresh one per device under the switch
+/// `device-group-key-per-device`. Either way each device proves itself with the key it was
+/// given.
+#[tokio::test]
+async fn device_group_key_per_device_is_a_switch() {
+    let f = Fixture::start(options()).await;
+    for per_device in [false, true] {
+        f.set_fidelity(serde_json::json!({ "device-group-key-per-device": per_device }))
+            .await;
+        let user = format!("gk{per_device}");
+        f.user_with(&user, &[]).await;
+        let mut devices = Vec::new();
+        for _ in 0..2 {
+            let out = f.sign_in(&user, None).await;
+            devices.push(
+                f.confirm_device(out.authentication_result().unwrap())
+                    .await
+                    .0,
+            );
+        }
+        assert_eq!(
+            devices[0].group_key != devices[1].group_key,
+            per_device,
+            "{devices:?}"
+        );
+        for device in &devices {
+            let out = f.sign_in(&user, Some(device)).await;
+            let result = out.authentication_result().expect("tokens");
+            assert!(result.new_device_metadata().is_none(), "the device proved");
+        }
+    }
+}

@@ -225,6 +225,30 @@ async fn expired_session_is_refused() {
     );
 }
 
+/// The message's tail is not settled (switch `expired-session-message`); the type is.
+#[tokio::test]
+async fn expired_session_message_is_a_switch() {
+    let f = Fixture::start(PoolSetup {
+        session_ttl: Some(Duration::from_secs(1)),
+        ..options()
+    })
+    .await;
+    f.set_fidelity(
+        serde_json::json!({ "expired-session-message": "Invalid session for the user." }),
+    )
+    .await;
+    f.user_with("alice", &[]).await;
+    let (init, srp) = f.initiate("alice", None).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let out = f
+        .password_verifier(&init.unwrap(), &srp, PASSWORD, Answer::default())
+        .await;
+    expect(
+        err(out),
+        ("NotAuthorizedException", "Invalid session for the user."),
+    );
+}
+
 #[tokio::test]
 async fn missing_secret_hash_is_refused() {
     let f = Fixture::start(PoolSetup {

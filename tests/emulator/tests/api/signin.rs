@@ -505,6 +505,41 @@ async fn unknown_operation_is_a_clear_400() {
     assert!(body["message"].as_str().unwrap().contains("FlyToTheMoon"));
 }
 
+/// How an endpoint answers an operation it lacks is a switch (`unknown-operation-answer`); the
+/// fault `unknown_operation` makes an operation the emulator has answer the same way.
+#[tokio::test]
+async fn unknown_operation_answer_is_a_switch() {
+    let f = Fixture::start(no_devices()).await;
+    for (answer, words) in [
+        (
+            "UnknownOperationException",
+            "The operation FlyToTheMoon is not supported",
+        ),
+        ("InvalidAction", "Unknown Cognito IDP action: FlyToTheMoon"),
+        (
+            "UnsupportedOperation",
+            "Operation FlyToTheMoon is not supported.",
+        ),
+    ] {
+        f.set_fidelity(serde_json::json!({ "unknown-operation-answer": answer }))
+            .await;
+        let (status, body) = call(&f.endpoint(), "FlyToTheMoon", "{}").await;
+        assert_eq!((status, body["__type"].as_str()), (400, Some(answer)));
+        assert!(
+            body["message"].as_str().unwrap().starts_with(words),
+            "{body}"
+        );
+        f.fault("GetTokensFromRefreshToken", "unknown_operation", 1, 0)
+            .await;
+        let (status, body) = call(&f.endpoint(), "GetTokensFromRefreshToken", "{}").await;
+        assert_eq!((status, body["__type"].as_str()), (400, Some(answer)));
+        let message = body["message"].as_str().unwrap();
+        assert!(message.contains("GetTokensFromRefreshToken"), "{body}");
+        let (_, body) = call(&f.endpoint(), "GetTokensFromRefreshToken", "{}").await;
+        assert_ne!(body["__type"].as_str(), Some(answer), "one call only");
+    }
+}
+
 #[tokio::test]
 async fn malformed_json_is_a_serialization_error() {
     let f = Fixture::start(no_devices()).await;
