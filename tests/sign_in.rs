@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashMap;
 
 use cip::types::UserPoolMfaType;
-use cognito_device_auth::{Error, RememberedStatus, SignInStep, SignOutScope};
+use cognito_device_auth::{Client, Error, RememberedStatus, SignInStep, SignOutScope};
 use common::*;
 
 use aws_sdk_cognitoidentityprovider as cip;
@@ -500,4 +500,41 @@ async fn misuse_is_its_own_error_and_changes_nothing() {
         again.device.skipped_mfa,
         "the session and device still work"
     );
+}
+
+/// A wrong client secret is refused in either of the wordings real answers have shown (the
+/// emulator's switch `secret-hash-mismatch-message`): `NotAuthorized`, not retryable, and the
+/// remembered device stored by the same app is kept.
+#[tokio::test]
+async fn a_wrong_client_secret_is_not_authorized_in_either_wording() {
+    let pool = Pool::start(PoolSetup {
+        secret: true,
+        ..PoolSetup::default()
+    })
+    .await;
+    pool.user("nils", &[]).await;
+    let store = memory_store();
+    let client = pool.client(store.clone());
+    let first = sign_in_with_sms(&pool, &client, "nils").await;
+    assert!(first.device.remembered);
+    let wrong = Client::new(
+        cognito_device_auth::ClientConfig::new(&pool.pool_id, &pool.client_id)
+            .with_endpoint(pool.emulator.endpoint())
+            .with_store(store.clone())
+            .with_client_secret("not-the-secret"),
+    )
+    .expect("a valid configuration");
+    for message in cognito_emulator::fidelity::SECRET_HASH_MISMATCH_MESSAGES {
+        pool.set_fidelity(serde_json::json!({ "secret-hash-mismatch-message": message }))
+            .await;
+        let e = wrong.sign_in("nils", PASSWORD).await.unwrap_err();
+        let expected = message.replace("{client}", &pool.client_id);
+        assert!(
+            matches!(&e, Error::NotAuthorized(d) if d.message.as_deref() == Some(expected.as_str())),
+            "{e:?}"
+        );
+        assert!(!e.is_retryable());
+        let again = sign_in_without_mfa(&client, "nils").await;
+        assert!(again.device.skipped_mfa, "{message}: the device is kept");
+    }
 }

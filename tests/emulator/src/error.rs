@@ -93,6 +93,14 @@ impl ApiError {
         Self::not_authorized("Invalid session for the user, session is expired.")
     }
 
+    /// `NotAuthorizedException` for a wrong SECRET_HASH or client secret, in the default
+    /// words; `ops::dispatch` rewords it by the `secret-hash-mismatch-message` switch.
+    pub fn secret_hash_mismatch(client_id: &str) -> Self {
+        Self::not_authorized(format!(
+            "Unable to verify secret hash for client {client_id}"
+        ))
+    }
+
     /// `NotAuthorizedException` "Invalid Access Token".
     pub fn invalid_access_token() -> Self {
         Self::not_authorized("Invalid Access Token")

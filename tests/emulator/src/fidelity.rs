@@ -60,6 +60,12 @@ pub struct Fidelity {
     /// only (as ListDevices does) instead of every confirmed device. Not documented. Default
     /// `false`.
     pub admin_list_devices_remembered_only: bool,
+    /// `secret-hash-mismatch-message`: the message of the NotAuthorizedException that answers a
+    /// wrong SECRET_HASH (or client secret). Both wordings are quoted from real answers
+    /// (laravel-aws-cognito-auth issue 26; amplify-android issue 3111, since 2023); which one a
+    /// given endpoint sends is not settled. One of [`SECRET_HASH_MISMATCH_MESSAGES`] (`{client}`
+    /// stands for the client id); default the first.
+    pub secret_hash_mismatch_message: &'static str,
     /// `unknown-operation-answer`: how an endpoint answers an operation it does not have.
     /// Default [`UnknownOperationAnswer::UnknownOperationException`].
     pub unknown_operation_answer: UnknownOperationAnswer,
@@ -69,6 +75,12 @@ pub struct Fidelity {
 pub const EXPIRED_SESSION_MESSAGES: [&str; 2] = [
     "Invalid session for the user, session is expired.",
     "Invalid session for the user.",
+];
+
+/// The messages `secret-hash-mismatch-message` takes; `{client}` is the client id.
+pub const SECRET_HASH_MISMATCH_MESSAGES: [&str; 2] = [
+    "Unable to verify secret hash for client {client}",
+    "SecretHash does not match for the client: {client}",
 ];
 
 /// The answers `unknown-operation-answer` takes (HTTP 400 each, the operation named in the
@@ -132,12 +144,13 @@ impl Default for Fidelity {
             device_group_key_per_device: false,
             admin_list_devices_remembered_only: false,
             unknown_operation_answer: UnknownOperationAnswer::UnknownOperationException,
+            secret_hash_mismatch_message: SECRET_HASH_MISMATCH_MESSAGES[0],
         }
     }
 }
 
 /// The switch names, in the order of [`Fidelity`]'s fields.
-pub const NAMES: [&str; 11] = [
+pub const NAMES: [&str; 12] = [
     "remembered-device-skips-email-otp",
     "mfa-after-new-password",
     "mfa-after-mfa-enabled",
@@ -149,6 +162,7 @@ pub const NAMES: [&str; 11] = [
     "device-group-key-per-device",
     "admin-list-devices-remembered-only",
     "unknown-operation-answer",
+    "secret-hash-mismatch-message",
 ];
 
 /// The tolerances [`Fidelity::matrix`] uses: the default and a tight one.
@@ -189,6 +203,16 @@ impl Fidelity {
                     .find(|m| *m == value)
                     .ok_or_else(|| {
                         format!("{name} takes one of {EXPIRED_SESSION_MESSAGES:?}, not {value:?}")
+                    })?
+            }
+            "secret-hash-mismatch-message" => {
+                self.secret_hash_mismatch_message = SECRET_HASH_MISMATCH_MESSAGES
+                    .into_iter()
+                    .find(|m| *m == value)
+                    .ok_or_else(|| {
+                        format!(
+                            "{name} takes one of {SECRET_HASH_MISMATCH_MESSAGES:?}, not {value:?}"
+                        )
                     })?
             }
             "device-group-key-per-device" => {
@@ -258,7 +282,16 @@ impl Fidelity {
             NAMES[8]: self.device_group_key_per_device,
             NAMES[9]: self.admin_list_devices_remembered_only,
             NAMES[10]: self.unknown_operation_answer.name(),
+            NAMES[11]: self.secret_hash_mismatch_message,
         })
+    }
+
+    /// The answer to a wrong SECRET_HASH (or client secret) for `client_id`.
+    pub fn secret_hash_mismatch(&self, client_id: &str) -> ApiError {
+        ApiError::not_authorized(
+            self.secret_hash_mismatch_message
+                .replace("{client}", client_id),
+        )
     }
 
     /// The answer to an unknown, used or expired Session / SECRET_BLOCK.
@@ -303,6 +336,7 @@ impl Fidelity {
             device_group_key_per_device: true,
             admin_list_devices_remembered_only: true,
             unknown_operation_answer: UnknownOperationAnswer::InvalidAction,
+            secret_hash_mismatch_message: SECRET_HASH_MISMATCH_MESSAGES[1],
         }
     }
 
@@ -336,6 +370,7 @@ mod tests {
                 "not-remembered-device-proves" => "false",
                 "expired-session-message" => EXPIRED_SESSION_MESSAGES[1],
                 "unknown-operation-answer" => "InvalidAction",
+                "secret-hash-mismatch-message" => SECRET_HASH_MISMATCH_MESSAGES[1],
                 _ => "true",
             };
             f.apply(&format!("{name}={value}")).unwrap();

@@ -67,12 +67,16 @@ pub const OPERATIONS: &[&str] = &[
 ];
 
 /// Runs one operation. The answers the fidelity switches word are put in their words here: an
-/// invalid Session (`expired-session-message`) and an unknown operation
-/// (`unknown-operation-answer`).
+/// invalid Session (`expired-session-message`), a wrong SECRET_HASH
+/// (`secret-hash-mismatch-message`) and an unknown operation (`unknown-operation-answer`).
 pub fn dispatch(app: &App, operation: &str, request: &Value) -> ApiResult<Value> {
     run(app, operation, request).map_err(|e| {
+        const DEFAULT_SECRET_HASH: &str = "Unable to verify secret hash for client ";
         if e == ApiError::invalid_session() {
             app.fidelity().invalid_session()
+        } else if e.kind == "NotAuthorizedException" && e.message.starts_with(DEFAULT_SECRET_HASH) {
+            app.fidelity()
+                .secret_hash_mismatch(&e.message[DEFAULT_SECRET_HASH.len()..])
         } else {
             e
         }

@@ -384,9 +384,7 @@ pub fn get_tokens_from_refresh_token(app: &App, req: Req<'_>) -> ApiResult<Value
     if let Some(secret) = &client.secret
         && req.opt_str("ClientSecret") != Some(secret.as_str())
     {
-        return Err(ApiError::not_authorized(format!(
-            "Unable to verify secret hash for client {client_id}"
-        )));
+        return Err(ApiError::secret_hash_mismatch(client_id));
     }
     let out = refresh(
         app,
@@ -458,9 +456,7 @@ pub fn revoke_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let mut store = app.store();
     let client = store.pool_of_client(client_id)?.client(client_id)?.clone();
     if client.secret.is_some() && req.opt_str("ClientSecret") != client.secret.as_deref() {
-        return Err(ApiError::not_authorized(format!(
-            "Unable to verify secret hash for client {client_id}"
-        )));
+        return Err(ApiError::secret_hash_mismatch(client_id));
     }
     let Some(record) = store.refresh_tokens.get(token).cloned() else {
         if app.key.decode(token).is_some() {

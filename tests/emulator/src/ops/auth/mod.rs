@@ -63,10 +63,7 @@ pub fn check_secret_hash(
         )));
     };
     if srp::secret_hash(secret, username, &client.id) != provided {
-        return Err(ApiError::not_authorized(format!(
-            "Unable to verify secret hash for client {}",
-            client.id
-        )));
+        return Err(ApiError::secret_hash_mismatch(&client.id));
     }
     Ok(())
 }
