@@ -11,7 +11,7 @@ use num_bigint::BigUint;
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
-    let path = format!("{}/../vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(&path).expect("vector file"))
         .expect("vector json")
 }

@@ -2,7 +2,7 @@
 //
 //   cargo run -p cognito-emulator -- --port 9229 &
 //   npm install amazon-cognito-identity-js@6
-//   NODE_PATH=./node_modules node tests/emulator/interop/identity_js_check.cjs http://127.0.0.1:9229
+//   NODE_PATH=./node_modules node emulator/interop/identity_js_check.cjs http://127.0.0.1:9229
 //
 // SMS MFA pool with remembered devices: the first sign-in answers SMS_MFA (code from the outbox)
 // and the library confirms the new device by itself; the second sign-in with the stored device

@@ -2,7 +2,7 @@
 //
 //   cargo run -p cognito-emulator -- --port 9229 &
 //   npm install aws-amplify@6
-//   cp tests/emulator/interop/amplify_v6_check.mjs DIR_WITH_node_modules/ && node DIR_WITH_node_modules/amplify_v6_check.mjs http://127.0.0.1:9229
+//   cp emulator/interop/amplify_v6_check.mjs DIR_WITH_node_modules/ && node DIR_WITH_node_modules/amplify_v6_check.mjs http://127.0.0.1:9229
 //
 // SMS MFA pool, device tracking: signIn -> CONFIRM_SIGN_IN_WITH_SMS_CODE -> confirmSignIn (Amplify
 // confirms the new device itself) -> signOut -> signIn again: no MFA (DEVICE_SRP_AUTH).

@@ -2,7 +2,7 @@
 
     cargo run -p cognito-emulator -- --port 9229 &
     pip install pycognito boto3
-    python3 tests/emulator/interop/pycognito_check.py http://127.0.0.1:9229
+    python3 emulator/interop/pycognito_check.py http://127.0.0.1:9229
 
 Exercises USER_SRP_AUTH, ConfirmDevice with pycognito's verifier, and the device sign-in
 (pycognito sends DEVICE_SRP_AUTH without a Session, with the typed USERNAME and the SRP_A of the
