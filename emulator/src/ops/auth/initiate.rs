@@ -175,21 +175,16 @@ fn refresh_token_auth(
         ));
     }
     if client.secret.is_some() {
-        // The hash is over the user's internal name (or sub), which only the token knows.
+        // The hash is over the user's internal name, which only the token knows (the one
+        // GetUser returns: aws-sdk-net-extensions-cognito issue 122 and pull request 126; in a
+        // pool with e-mail or phone as username that name is the sub).
         let username = store
             .refresh_tokens
             .get(token)
             .map(|r| r.username.clone())
             .unwrap_or_default();
-        let sub = store
-            .pool_of_client(client_id)
-            .ok()
-            .and_then(|p| p.users.get(&username))
-            .map(|u| u.sub().to_owned())
-            .unwrap_or_default();
         let given = params.get("SECRET_HASH").map(String::as_str);
-        check_secret_hash(&client, &username, given)
-            .or_else(|e| check_secret_hash(&client, &sub, given).map_err(|_| e))?;
+        check_secret_hash(&client, &username, given)?;
     }
     refresh(
         app,
