@@ -31,6 +31,14 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
+# One run at a time per root: the root, its build directory and /cda/lib are shared.
+mkdir -p "$(dirname "$swift_root")"
+exec 9>"$swift_root.lock"
+if ! flock -n 9; then
+  echo "waiting for another test-linux.sh using $swift_root"
+  flock 9
+fi
+
 # The Debian mirror apt already uses (one-line or deb822 sources), else deb.debian.org.
 debian_mirror() {
   local files=(/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources)
@@ -82,7 +90,6 @@ if [ ! -f "$swift_root/.cda-swift-ready" ]; then
   mirror=$(debian_mirror)
   partial="$swift_root.partial"
   rm -rf "$partial"
-  mkdir -p "$(dirname "$swift_root")"
   echo "debootstrap --variant=minbase trixie from $mirror"
   debootstrap --variant=minbase trixie "$partial" "$mirror" >"$partial.log" 2>&1 || {
     tail -n 30 "$partial.log" >&2
@@ -133,6 +140,16 @@ emulator="$CARGO_TARGET_DIR/debug/cognito-emulator"
 for f in "$library" "$emulator"; do
   [ -f "$f" ] || { echo "missing after the cargo build: $f" >&2; exit 1; }
 done
+# Copied at once into the root (/cda/lib, /cda/bin): the target directory may be shared with
+# other checkouts' builds.
+mkdir -p "$swift_root/cda/lib" "$swift_root/cda/bin" "$swift_root/cda/build"
+cp "$library" "$swift_root/cda/lib/"
+cp "$emulator" "$swift_root/cda/bin/"
+symbols=$(in_root "$swift_root" nm -D --defined-only /cda/lib/libcognito_device_auth_ffi.so)
+if ! grep -q ' uniffi_cognito_device_auth_fn_constructor_client_new$' <<<"$symbols"; then
+  echo "$library exports no uniffi functions (built without the SDK's ffi feature?)" >&2
+  exit 1
+fi
 
 echo "== the committed Swift sources are what bindings/generate.sh makes from this library"
 generated=$(mktemp -d)
@@ -166,10 +183,7 @@ echo "the same"
 
 echo "== swift build and swift test (Swift 6 language mode, warnings are errors)"
 # What the chroot sees: the package read-only at /cda/package, the library and the emulator
-# copied to /cda/lib and /cda/bin, SwiftPM's build directory at /cda/build (kept: warm builds).
-mkdir -p "$swift_root/cda/lib" "$swift_root/cda/bin" "$swift_root/cda/build"
-cp "$library" "$swift_root/cda/lib/"
-cp "$emulator" "$swift_root/cda/bin/"
+# in /cda/lib and /cda/bin, SwiftPM's build directory at /cda/build (kept: warm builds).
 log="$swift_root/cda/swift-test.log"
 : >"$swift_root/cda/emulator.log"
 step_started=$(date +%s)

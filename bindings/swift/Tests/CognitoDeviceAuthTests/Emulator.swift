@@ -151,13 +151,13 @@ final class Emulator: @unchecked Sendable {
 
 /// The SMS code step, or a failure saying what came instead.
 func smsStep(_ step: SignInStep, _ what: String) throws -> CodeStep {
-    guard case let .smsCode(code) = step else { throw Unexpected("\(what): got \(step)") }
+    guard case .smsCode = step, let code = step.codeStep else { throw Unexpected("\(what): got \(step)") }
     return code
 }
 
 /// The signed-in result, or a failure saying what came instead.
 func signedIn(_ step: SignInStep, _ what: String) throws -> SignedIn {
-    guard case let .done(signedIn) = step else { throw Unexpected("\(what): got \(step)") }
+    guard let signedIn = step.signedIn else { throw Unexpected("\(what): got \(step)") }
     return signedIn
 }
 

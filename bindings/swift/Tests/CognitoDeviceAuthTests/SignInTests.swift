@@ -70,6 +70,7 @@ final class SignInTests: XCTestCase {
             return XCTFail("NotAuthorized expected, got \(String(describing: error))")
         }
         XCTAssertEqual(errorType, "NotAuthorizedException")
+        XCTAssertEqual(error.serviceErrorType, "NotAuthorizedException")
         XCTAssertNotNil(requestId, "the AWS request id is kept for support tickets")
         XCTAssertFalse(error.isRetryable())
     }
