@@ -93,7 +93,13 @@ final class Emulator: @unchecked Sendable {
     private func smsCodes(_ username: String) async throws -> [String] {
         var query = URLComponents(string: "\(endpoint)/_emulator/sms")!
         query.queryItems = [URLQueryItem(name: "username", value: username)]
-        let (body, _) = try await URLSession.shared.data(from: query.url!)
+        let url = query.url!
+        // dataTask, not the async `data(from:)`: that needs macOS 12 / iOS 15, the package 10.15 / 13.
+        let body: Data = try await withCheckedThrowingContinuation { done in
+            URLSession.shared.dataTask(with: url) { data, _, error in
+                if let data { done.resume(returning: data) } else { done.resume(throwing: error ?? Unexpected("no answer from \(url)")) }
+            }.resume()
+        }
         let messages = try JSONSerialization.jsonObject(with: body) as? [[String: Any]] ?? []
         return messages.compactMap { $0["code"] as? String }
     }
