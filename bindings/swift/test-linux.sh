@@ -43,7 +43,7 @@ fi
 debian_mirror() {
   local files=(/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources)
   local found
-  found=$(cat "${files[@]}" 2>/dev/null \
+  found=$({ cat "${files[@]}" 2>/dev/null || true; } \
     | sed -nE 's#^[[:space:]]*(deb([[:space:]]+\[[^]]*\])?|URIs:)[[:space:]]+(https?://[^[:space:]]+/debian)/?([[:space:]].*)?$#\3#p' \
     | sed -n 1p)
   printf '%s\n' "${found:-http://deb.debian.org/debian}"
