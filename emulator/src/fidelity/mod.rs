@@ -10,22 +10,26 @@
 //! `POST /_emulator/fidelity {"NAME": "VALUE", ...}` (also accepted by `POST /_emulator/faults`
 //! as `{"fidelity": {...}}`); `GET /_emulator/fidelity` shows the values in force.
 //!
-//! Layout: this module holds [`Fidelity`] and its parsing; `values` the values of the switches
-//! that are not booleans and the answers they word.
+//! Layout: this module holds [`Fidelity`], its defaults and the combinations tests run;
+//! `values` the values of the switches that are not booleans; `parse` reading and showing them;
+//! `answers` the answers they word and the decisions they make.
 
+mod answers;
+mod parse;
 #[cfg(test)]
 mod tests;
 mod values;
 
 use serde::Serialize;
 
-use crate::error::ApiError;
+pub use answers::{ConfirmAgain, UnconfirmedStatus};
 pub use values::{
-    CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS, EXPIRED_SESSION_MESSAGES, FirstFactor,
-    ROTATION_REFUSAL_MESSAGE, ROTATION_REFUSALS, SECRET_HASH_MISMATCH_MESSAGES,
-    UnknownOperationAnswer,
+    CONFIRM_DEVICE_AGAIN, CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS, CONFIRM_DEVICE_WITHOUT_TRACKING,
+    DEFAULT_LIMITS, DEVICE_KEY_WITHOUT_TRACKING, EXPIRED_SESSION_MESSAGES, FirstFactor,
+    OTHER_DEVICE_KEY_ANSWERS, PAGINATION_TOKENS, ROTATION_REFUSAL_MESSAGE, ROTATION_REFUSALS,
+    SECRET_HASH_MISMATCH_MESSAGES, UPDATE_UNCONFIRMED_DEVICE, UnknownOperationAnswer,
+    WRONG_CHALLENGE_NAME_ANSWERS,
 };
-use values::{boolean, one_of};
 
 /// The open behaviours. [`Default`] is the value the public evidence leans to, or the one AWS's
 /// own documentation implies; the other value is what some users report.
@@ -108,6 +112,33 @@ pub struct Fidelity {
     /// issue 2107 reports Cognito resetting it with rotation, a bug AWS acknowledged). Default
     /// `false`.
     pub refresh_resets_auth_time: bool,
+    /// `confirm-device-again`: what ConfirmDevice does with a device it already confirmed (a
+    /// client sends it again when the first answer was lost). One of [`CONFIRM_DEVICE_AGAIN`];
+    /// default `overwrite` (the new verifier replaces the old).
+    pub confirm_device_again: &'static str,
+    /// `device-key-without-tracking`: what a sign-in presenting a DEVICE_KEY in a pool without
+    /// device tracking gets. One of [`DEVICE_KEY_WITHOUT_TRACKING`]; default `ignored`.
+    pub device_key_without_tracking: &'static str,
+    /// `other-device-key-at-verifier`: the answer to a DEVICE_PASSWORD_VERIFIER that names
+    /// another DEVICE_KEY than its DEVICE_SRP_AUTH step. One of [`OTHER_DEVICE_KEY_ANSWERS`] by
+    /// type; default NotAuthorizedException "Incorrect username or password.".
+    pub other_device_key_at_verifier: &'static str,
+    /// `confirm-device-without-tracking`: ConfirmDevice's answer in a pool without device
+    /// tracking. One of [`CONFIRM_DEVICE_WITHOUT_TRACKING`]; default `tracking-not-enabled`.
+    pub confirm_device_without_tracking: &'static str,
+    /// `update-unconfirmed-device`: who may set the status of a device whose ConfirmDevice
+    /// never came. One of [`UPDATE_UNCONFIRMED_DEVICE`]; default `user-call-refuses`.
+    pub update_unconfirmed_device: &'static str,
+    /// `list-devices-default-limit`: the page size of ListDevices / AdminListDevices without
+    /// Limit (the API reference gives the range 0 to 60 only). Default 60.
+    pub list_devices_default_limit: u64,
+    /// `list-devices-pagination-token`: the form of PaginationToken. One of
+    /// [`PAGINATION_TOKENS`]; default `next-device-key`.
+    pub list_devices_pagination_token: &'static str,
+    /// `wrong-challenge-name-answer`: the type of the answer to a ChallengeName other than the
+    /// one the Session waits for. One of [`WRONG_CHALLENGE_NAME_ANSWERS`]; default
+    /// InvalidParameterException.
+    pub wrong_challenge_name_answer: &'static str,
 }
 
 impl Default for Fidelity {
@@ -130,12 +161,20 @@ impl Default for Fidelity {
             confirm_device_unknown_key: CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS[0].0,
             wrong_code_keeps_session: true,
             refresh_resets_auth_time: false,
+            confirm_device_again: CONFIRM_DEVICE_AGAIN[0],
+            device_key_without_tracking: DEVICE_KEY_WITHOUT_TRACKING[0],
+            other_device_key_at_verifier: OTHER_DEVICE_KEY_ANSWERS[0].0,
+            confirm_device_without_tracking: CONFIRM_DEVICE_WITHOUT_TRACKING[0].0,
+            update_unconfirmed_device: UPDATE_UNCONFIRMED_DEVICE[0],
+            list_devices_default_limit: DEFAULT_LIMITS[0],
+            list_devices_pagination_token: PAGINATION_TOKENS[0],
+            wrong_challenge_name_answer: WRONG_CHALLENGE_NAME_ANSWERS[0],
         }
     }
 }
 
 /// The switch names, in the order of [`Fidelity`]'s fields.
-pub const NAMES: [&str; 17] = [
+pub const NAMES: [&str; 25] = [
     "remembered-device-skips-email-otp",
     "mfa-after-new-password",
     "mfa-after-mfa-enabled",
@@ -153,163 +192,20 @@ pub const NAMES: [&str; 17] = [
     "confirm-device-unknown-key",
     "wrong-code-keeps-session",
     "refresh-resets-auth-time",
+    "confirm-device-again",
+    "device-key-without-tracking",
+    "other-device-key-at-verifier",
+    "confirm-device-without-tracking",
+    "update-unconfirmed-device",
+    "list-devices-default-limit",
+    "list-devices-pagination-token",
+    "wrong-challenge-name-answer",
 ];
 
 /// The tolerances [`Fidelity::matrix`] uses: the default and a tight one.
 pub const TOLERANCES: [u64; 2] = [300, 30];
 
 impl Fidelity {
-    /// The boolean switch called `name`, if it is one.
-    fn boolean_switch(&mut self, name: &str) -> Option<&mut bool> {
-        Some(match name {
-            "remembered-device-skips-email-otp" => &mut self.remembered_device_skips_email_otp,
-            "mfa-after-new-password" => &mut self.mfa_after_new_password,
-            "mfa-after-mfa-enabled" => &mut self.mfa_after_mfa_enabled,
-            "forget-device-revokes-access-token" => &mut self.forget_device_revokes_access_token,
-            "not-remembered-device-proves" => &mut self.not_remembered_device_proves,
-            "refresh-issues-new-device" => &mut self.refresh_issues_new_device,
-            "device-group-key-per-device" => &mut self.device_group_key_per_device,
-            "admin-list-devices-remembered-only" => &mut self.admin_list_devices_remembered_only,
-            "user-auth-tracks-any-factor" => &mut self.user_auth_tracks_any_factor,
-            "wrong-code-keeps-session" => &mut self.wrong_code_keeps_session,
-            "refresh-resets-auth-time" => &mut self.refresh_resets_auth_time,
-            _ => return None,
-        })
-    }
-
-    /// Sets one switch by name; an unknown name or value is an error naming the choices.
-    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
-        if let Some(switch) = self.boolean_switch(name) {
-            *switch = boolean(name, value)?;
-            return Ok(());
-        }
-        match name {
-            "timestamp-tolerance" => {
-                self.timestamp_tolerance_seconds = value
-                    .parse()
-                    .map_err(|_| format!("{name} takes a number of seconds, not {value:?}"))?
-            }
-            "expired-session-message" => {
-                self.expired_session_message =
-                    one_of(name, value, &EXPIRED_SESSION_MESSAGES, |m| m)?
-            }
-            "secret-hash-mismatch-message" => {
-                self.secret_hash_mismatch_message =
-                    one_of(name, value, &SECRET_HASH_MISMATCH_MESSAGES, |m| m)?
-            }
-            "unknown-operation-answer" => {
-                self.unknown_operation_answer =
-                    one_of(name, value, &UnknownOperationAnswer::ALL, |a| a.name())?
-            }
-            "refresh-token-auth-rotation-refusal" => {
-                self.refresh_token_auth_rotation_refusal =
-                    one_of(name, value, &ROTATION_REFUSALS, |t| t)?
-            }
-            "confirm-device-unknown-key" => {
-                self.confirm_device_unknown_key =
-                    one_of(name, value, &CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS, |a| a.0)?.0
-            }
-            other => {
-                return Err(format!(
-                    "unknown fidelity switch {other:?}; known: {}",
-                    NAMES.join(", ")
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// Parses `NAME=VALUE` (the command-line form) and applies it.
-    pub fn apply(&mut self, assignment: &str) -> Result<(), String> {
-        let (name, value) = assignment
-            .split_once('=')
-            .ok_or_else(|| format!("--fidelity takes NAME=VALUE, not {assignment:?}"))?;
-        self.set(name.trim(), value.trim())
-    }
-
-    /// Applies a JSON object `{"NAME": "VALUE" | true | 300, ...}`.
-    pub fn apply_json(&mut self, object: &serde_json::Value) -> Result<(), String> {
-        let map = object
-            .as_object()
-            .ok_or("the fidelity settings are a JSON object of NAME: VALUE")?;
-        for (name, value) in map {
-            let text = match value {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Bool(b) => b.to_string(),
-                serde_json::Value::Number(n) => n.to_string(),
-                other => return Err(format!("{name}: unsupported value {other}")),
-            };
-            self.set(name, &text)?;
-        }
-        Ok(())
-    }
-
-    /// The values by switch name, as `GET /_emulator/fidelity` shows them.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            NAMES[0]: self.remembered_device_skips_email_otp,
-            NAMES[1]: self.mfa_after_new_password,
-            NAMES[2]: self.mfa_after_mfa_enabled,
-            NAMES[3]: self.forget_device_revokes_access_token,
-            NAMES[4]: self.not_remembered_device_proves,
-            NAMES[5]: self.refresh_issues_new_device,
-            NAMES[6]: self.timestamp_tolerance_seconds,
-            NAMES[7]: self.expired_session_message,
-            NAMES[8]: self.device_group_key_per_device,
-            NAMES[9]: self.admin_list_devices_remembered_only,
-            NAMES[10]: self.unknown_operation_answer.name(),
-            NAMES[11]: self.secret_hash_mismatch_message,
-            NAMES[12]: self.refresh_token_auth_rotation_refusal,
-            NAMES[13]: self.user_auth_tracks_any_factor,
-            NAMES[14]: self.confirm_device_unknown_key,
-            NAMES[15]: self.wrong_code_keeps_session,
-            NAMES[16]: self.refresh_resets_auth_time,
-        })
-    }
-
-    /// The answer to a wrong SECRET_HASH (or client secret) for `client_id`.
-    pub fn secret_hash_mismatch(&self, client_id: &str) -> ApiError {
-        ApiError::not_authorized(
-            self.secret_hash_mismatch_message
-                .replace("{client}", client_id),
-        )
-    }
-
-    /// The answer to an unknown, used or expired Session / SECRET_BLOCK.
-    pub fn invalid_session(&self) -> ApiError {
-        ApiError::not_authorized(self.expired_session_message)
-    }
-
-    /// The refusal of REFRESH_TOKEN_AUTH in an app client with refresh-token rotation.
-    pub fn rotation_refusal(&self) -> ApiError {
-        ApiError::new(
-            self.refresh_token_auth_rotation_refusal,
-            ROTATION_REFUSAL_MESSAGE,
-        )
-    }
-
-    /// ConfirmDevice's answer to an unknown or another user's device key.
-    pub fn unknown_device_key(&self) -> ApiError {
-        let (kind, message) = CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS
-            .into_iter()
-            .find(|(kind, _)| *kind == self.confirm_device_unknown_key)
-            .unwrap_or(CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS[0]);
-        ApiError::new(kind, message)
-    }
-
-    /// Whether a device key issued after a sign-in whose first factor was `first` can be
-    /// confirmed. USER_SRP_AUTH: yes; USER_PASSWORD_AUTH: no ("You must use the USER_SRP_AUTH
-    /// authentication flow to use the device tracking feature", AWS knowledge center;
-    /// ConfirmDevice then answers "Invalid device key given.", amplify-js issue 2087); USER_AUTH
-    /// without SRP: the switch `user-auth-tracks-any-factor`.
-    pub fn device_confirmable(&self, first: FirstFactor) -> bool {
-        match first {
-            FirstFactor::PasswordSrp => true,
-            FirstFactor::PlainPassword => false,
-            FirstFactor::UserAuthWithoutSrp => self.user_auth_tracks_any_factor,
-        }
-    }
-
     /// Every combination of the six boolean switches that change the device lifecycle (64), each
     /// tolerance in [`TOLERANCES`] taken by half of them and `device-group-key-per-device` by
     /// the other split in half: every value of every such switch, and every combination of the
@@ -352,22 +248,14 @@ impl Fidelity {
             confirm_device_unknown_key: CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS[1].0,
             wrong_code_keeps_session: false,
             refresh_resets_auth_time: true,
-        }
-    }
-
-    /// `NAME=VALUE` pairs that differ from the default, for test names and logs.
-    pub fn label(&self) -> String {
-        let default = Fidelity::default().to_json();
-        let me = self.to_json();
-        let changed: Vec<String> = NAMES
-            .iter()
-            .filter(|n| me[**n] != default[**n])
-            .map(|n| format!("{n}={}", me[*n]))
-            .collect();
-        if changed.is_empty() {
-            "defaults".to_owned()
-        } else {
-            changed.join(",")
+            confirm_device_again: CONFIRM_DEVICE_AGAIN[2],
+            device_key_without_tracking: DEVICE_KEY_WITHOUT_TRACKING[1],
+            other_device_key_at_verifier: OTHER_DEVICE_KEY_ANSWERS[1].0,
+            confirm_device_without_tracking: CONFIRM_DEVICE_WITHOUT_TRACKING[1].0,
+            update_unconfirmed_device: UPDATE_UNCONFIRMED_DEVICE[1],
+            list_devices_default_limit: DEFAULT_LIMITS[1],
+            list_devices_pagination_token: PAGINATION_TOKENS[1],
+            wrong_challenge_name_answer: WRONG_CHALLENGE_NAME_ANSWERS[1],
         }
     }
 }

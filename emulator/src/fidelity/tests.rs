@@ -10,6 +10,14 @@ fn other_value(name: &str) -> &'static str {
         "secret-hash-mismatch-message" => SECRET_HASH_MISMATCH_MESSAGES[1],
         "refresh-token-auth-rotation-refusal" => ROTATION_REFUSALS[1],
         "confirm-device-unknown-key" => CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS[1].0,
+        "confirm-device-again" => "refuse",
+        "device-key-without-tracking" => "device-not-found",
+        "other-device-key-at-verifier" => "ResourceNotFoundException",
+        "confirm-device-without-tracking" => "invalid-device-key",
+        "update-unconfirmed-device" => "both-refuse",
+        "list-devices-default-limit" => "10",
+        "list-devices-pagination-token" => "opaque",
+        "wrong-challenge-name-answer" => "NotAuthorizedException",
         _ => "true",
     }
 }
@@ -107,4 +115,46 @@ fn the_matrix_gives_every_value_of_every_switch() {
     let distinct: std::collections::HashSet<String> = m.iter().map(|f| f.label()).collect();
     assert_eq!(distinct.len(), 64);
     assert_eq!(Fidelity::default().label(), "defaults");
+}
+
+#[test]
+fn the_device_switches_decide_as_named() {
+    let mut f = Fidelity::default();
+    assert_eq!(f.confirm_again(), ConfirmAgain::Overwrite);
+    assert!(f.device_key_without_tracking().is_none());
+    assert_eq!(f.unconfirmed_status(), (false, true));
+    assert_eq!(f.pagination_token("us-east-1_abc"), "us-east-1_abc");
+    let other = f.other_device_key();
+    assert_eq!(other.kind, "NotAuthorizedException");
+    let wrong = f.wrong_challenge_name("SMS_MFA", "DEVICE_SRP_AUTH");
+    assert_eq!(wrong.kind, "InvalidParameterException");
+    assert!(
+        f.confirm_without_tracking()
+            .message
+            .contains("Device tracking is not enabled")
+    );
+    f.set("confirm-device-again", "keep").unwrap();
+    assert_eq!(f.confirm_again(), ConfirmAgain::Keep);
+    f.set("update-unconfirmed-device", "both-accept").unwrap();
+    assert_eq!(f.unconfirmed_status(), (true, true));
+    f = Fidelity::flipped();
+    assert_eq!(f.confirm_again(), ConfirmAgain::Refuse);
+    assert_eq!(
+        f.device_key_without_tracking().unwrap().kind,
+        "ResourceNotFoundException"
+    );
+    assert_eq!(f.unconfirmed_status(), (false, false));
+    let token = f.pagination_token("us-east-1_abc");
+    assert_ne!(token, "us-east-1_abc");
+    assert_eq!(f.pagination_start(&token), "us-east-1_abc");
+    assert_eq!(f.other_device_key().message, "Device does not exist.");
+    assert_eq!(
+        f.wrong_challenge_name("SMS_MFA", "DEVICE_SRP_AUTH").message,
+        "Invalid session for the user."
+    );
+    assert_eq!(
+        f.confirm_without_tracking().message,
+        "Invalid device key given."
+    );
+    assert!(f.set("list-devices-default-limit", "many").is_err());
 }

@@ -35,6 +35,56 @@ pub const CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS: [(&str, &str); 2] = [
     ("ResourceNotFoundException", "Device does not exist."),
 ];
 
+/// The values `confirm-device-again` takes: what ConfirmDevice does with a device it already
+/// confirmed (a client whose first ConfirmDevice answer was lost sends it again). `overwrite`:
+/// accepted, the new verifier replaces the old; `keep`: accepted, the first verifier stays;
+/// `refuse`: InvalidParameterException "Invalid device key given." (ConfirmDevice's refusal in
+/// the words boto3 issue 4059 quotes). No public source shows any of them.
+pub const CONFIRM_DEVICE_AGAIN: [&str; 3] = ["overwrite", "keep", "refuse"];
+
+/// The values `device-key-without-tracking` takes: what a sign-in that presents a DEVICE_KEY
+/// in a pool without device tracking gets. `ignored`: the key is dropped, the sign-in goes on
+/// as without it; `device-not-found`: ResourceNotFoundException "Device does not exist." after
+/// the password step, as for a forgotten device.
+pub const DEVICE_KEY_WITHOUT_TRACKING: [&str; 2] = ["ignored", "device-not-found"];
+
+/// The answers `other-device-key-at-verifier` takes (type, message): a DEVICE_PASSWORD_VERIFIER
+/// answer that names another DEVICE_KEY than its DEVICE_SRP_AUTH step did.
+pub const OTHER_DEVICE_KEY_ANSWERS: [(&str, &str); 2] = [
+    ("NotAuthorizedException", "Incorrect username or password."),
+    ("ResourceNotFoundException", "Device does not exist."),
+];
+
+/// The answers `confirm-device-without-tracking` takes (value, message; InvalidParameterException
+/// both): ConfirmDevice in a pool without device tracking.
+pub const CONFIRM_DEVICE_WITHOUT_TRACKING: [(&str, &str); 2] = [
+    (
+        "tracking-not-enabled",
+        "Device tracking is not enabled for this user pool.",
+    ),
+    ("invalid-device-key", "Invalid device key given."),
+];
+
+/// The values `update-unconfirmed-device` takes: UpdateDeviceStatus and AdminUpdateDeviceStatus
+/// on a device whose ConfirmDevice never came. `user-call-refuses`: UpdateDeviceStatus answers
+/// "Device does not exist.", the Admin call sets the status; `both-refuse`; `both-accept`.
+pub const UPDATE_UNCONFIRMED_DEVICE: [&str; 3] =
+    ["user-call-refuses", "both-refuse", "both-accept"];
+
+/// The values `list-devices-pagination-token` takes: the token is the key of the first device
+/// of the next page, or an opaque string (base64url of it).
+pub const PAGINATION_TOKENS: [&str; 2] = ["next-device-key", "opaque"];
+
+/// The default Limits `list-devices-default-limit` takes in [`super::Fidelity::flipped`] and the
+/// default: the maximum the API reference gives (60), and a small page.
+pub const DEFAULT_LIMITS: [u64; 2] = [60, 10];
+
+/// The answers `wrong-challenge-name-answer` takes (type): a RespondToAuthChallenge whose
+/// ChallengeName is not the one its Session waits for. InvalidParameterException names both;
+/// NotAuthorizedException is the answer to an unusable Session (`expired-session-message`).
+pub const WRONG_CHALLENGE_NAME_ANSWERS: [&str; 2] =
+    ["InvalidParameterException", "NotAuthorizedException"];
+
 /// The answers `unknown-operation-answer` takes (HTTP 400 each, the operation named in the
 /// message).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

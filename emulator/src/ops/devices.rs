@@ -10,6 +10,7 @@ use super::Req;
 use super::tokens::authenticate;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
+use crate::fidelity::{ConfirmAgain, Fidelity};
 use crate::srp;
 use crate::store::{Device, Store, now};
 
@@ -37,6 +38,8 @@ fn decode_number(text: &str, member: &str) -> ApiResult<BigUint> {
 }
 
 /// ConfirmDevice: stores the device verifier; remembered at once unless the pool asks the user.
+/// DeviceSecretVerifierConfig may be absent (the API model requires AccessToken and DeviceKey
+/// only); such a device can never prove itself.
 pub fn confirm_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let key = req.str("DeviceKey")?;
     let config = req.obj("DeviceSecretVerifierConfig");
@@ -48,31 +51,42 @@ pub fn confirm_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
         .and_then(|c| c.opt_str("Salt"))
         .map(|s| decode_number(s, "Salt"))
         .transpose()?;
+    let fidelity = app.fidelity();
     let mut store = app.store();
     let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
+    // Without device tracking: not settled (the switch `confirm-device-without-tracking`).
     let prompt = store
         .pool(&pool_id)?
         .device_configuration
         .as_ref()
         .map(|c| c.device_only_remembered_on_user_prompt)
-        .ok_or_else(|| {
-            ApiError::invalid_parameter("Device tracking is not enabled for this user pool.")
-        })?;
+        .ok_or_else(|| fidelity.confirm_without_tracking())?;
     // An unknown key, or another user's: not shown by any public source (the switch
     // `confirm-device-unknown-key`).
     let device = owned_device(&mut store, &pool_id, &username, key)
-        .map_err(|_| app.fidelity().unknown_device_key())?;
+        .map_err(|_| fidelity.unknown_device_key())?;
     // A key issued after a sign-in without SRP: "Invalid device key given." (amplify-js issue
     // 2087, USER_PASSWORD_AUTH; "You must use the USER_SRP_AUTH authentication flow to use the
     // device tracking feature", AWS knowledge center).
     if !device.confirmable {
         return Err(ApiError::invalid_parameter("Invalid device key given."));
     }
+    // A device confirmed before (a client whose first answer was lost confirms again): not
+    // settled (the switch `confirm-device-again`).
+    let again = device.confirmed.then(|| fidelity.confirm_again());
+    match again {
+        Some(ConfirmAgain::Refuse) => {
+            return Err(ApiError::invalid_parameter("Invalid device key given."));
+        }
+        Some(ConfirmAgain::Keep) => {}
+        Some(ConfirmAgain::Overwrite) | None => {
+            device.salt_hex = salt.map(|s| srp::to_hex(&s)).unwrap_or_default();
+            device.verifier_hex = verifier.map(|v| srp::to_hex(&v)).unwrap_or_default();
+            device.remembered = !prompt;
+        }
+    }
     device.last_ip = crate::app::peer_ip().or(device.last_ip.take());
-    device.salt_hex = salt.map(|s| srp::to_hex(&s)).unwrap_or_default();
-    device.verifier_hex = verifier.map(|v| srp::to_hex(&v)).unwrap_or_default();
     device.confirmed = true;
-    device.remembered = !prompt;
     device.mfa_verified_at = now();
     if let Some(name) = req.opt_str("DeviceName") {
         device.name = Some(name.to_owned());
@@ -96,19 +110,28 @@ fn set_status(device: &mut Device, status: Option<&str>) -> ApiResult<Value> {
     Ok(json!({}))
 }
 
+/// `device`, unless it is unconfirmed and `unconfirmed_allowed` is false ("Device does not
+/// exist."). Which calls may set the status of an unconfirmed device is not settled (the
+/// switch `update-unconfirmed-device`).
+fn status_target(device: &mut Device, unconfirmed_allowed: bool) -> ApiResult<&mut Device> {
+    if device.confirmed || unconfirmed_allowed {
+        Ok(device)
+    } else {
+        Err(ApiError::device_not_found())
+    }
+}
+
 /// UpdateDeviceStatus.
 pub fn update_device_status(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let key = req.str("DeviceKey")?;
+    let (user_call, _) = app.fidelity().unconfirmed_status();
     let mut store = app.store();
     let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
-    let device = owned_device(&mut store, &pool_id, &username, key).and_then(|d| {
-        if d.confirmed {
-            Ok(d)
-        } else {
-            Err(ApiError::device_not_found())
-        }
-    })?;
-    set_status(device, req.opt_str("DeviceRememberedStatus"))
+    let device = owned_device(&mut store, &pool_id, &username, key)?;
+    set_status(
+        status_target(device, user_call)?,
+        req.opt_str("DeviceRememberedStatus"),
+    )
 }
 
 /// Which of a user's devices a listing shows.
@@ -121,20 +144,38 @@ enum Listing {
     Confirmed,
 }
 
+/// The page size: Limit, 0 to 60 (the API reference's range; the answer to a value outside it
+/// in the words of AWS's validation errors, as aws-sdk-js issue 2193 quotes them for
+/// AdminListGroupsForUser's `limit`); without it, the switch `list-devices-default-limit`.
+fn page_size(fidelity: &Fidelity, req: Req<'_>) -> ApiResult<usize> {
+    let Some(limit) = req.opt_i64("Limit") else {
+        return Ok(fidelity.list_devices_default_limit as usize);
+    };
+    let bound = if limit < 0 {
+        "greater than or equal to 0"
+    } else if limit > 60 {
+        "less than or equal to 60"
+    } else {
+        return Ok(limit as usize);
+    };
+    Err(ApiError::invalid_parameter(format!(
+        "1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value {bound}"
+    )))
+}
+
 fn list(
+    app: &App,
     store: &Store,
-    pool_id: &str,
-    username: &str,
+    (pool_id, username): (&str, &str),
     req: Req<'_>,
     listing: Listing,
 ) -> ApiResult<Value> {
-    let limit = req.opt_i64("Limit").unwrap_or(60);
-    if !(0..=60).contains(&limit) {
-        return Err(ApiError::invalid_parameter(
-            "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60",
-        ));
-    }
-    let start = req.opt_str("PaginationToken");
+    let fidelity = app.fidelity();
+    let limit = page_size(&fidelity, req)?;
+    // The form of PaginationToken is not settled (the switch `list-devices-pagination-token`).
+    let start = req
+        .opt_str("PaginationToken")
+        .map(|t| fidelity.pagination_start(t));
     let devices: Vec<&Device> = store
         .pool(pool_id)?
         .devices
@@ -148,16 +189,16 @@ fn list(
         .filter(|d| {
             d.username == username && d.confirmed && (d.remembered || listing == Listing::Confirmed)
         })
-        .filter(|d| start.is_none_or(|s| d.key.as_str() >= s))
+        .filter(|d| start.as_deref().is_none_or(|s| d.key.as_str() >= s))
         .collect();
     let page: Vec<Value> = devices
         .iter()
-        .take(limit as usize)
+        .take(limit)
         .map(|d| d.to_json(pool_id))
         .collect();
     let mut out = json!({ "Devices": page });
-    if let Some(next) = devices.get(limit as usize) {
-        out["PaginationToken"] = json!(next.key);
+    if let Some(next) = devices.get(limit) {
+        out["PaginationToken"] = json!(fidelity.pagination_token(&next.key));
     }
     Ok(out)
 }
@@ -166,7 +207,7 @@ fn list(
 pub fn list_devices(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let store = app.store();
     let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
-    list(&store, &pool_id, &username, req, Listing::Remembered)
+    list(app, &store, (&pool_id, &username), req, Listing::Remembered)
 }
 
 /// GetDevice.
@@ -233,7 +274,7 @@ pub fn admin_list_devices(app: &App, req: Req<'_>) -> ApiResult<Value> {
     } else {
         Listing::Confirmed
     };
-    list(&store, &pool_id, &username, req, listing)
+    list(app, &store, (&pool_id, &username), req, listing)
 }
 
 /// AdminGetDevice.
@@ -258,8 +299,10 @@ pub fn admin_update_device_status(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let key = req.str("DeviceKey")?;
     let mut store = app.store();
     let (pool_id, username) = admin_user(&store, req)?;
+    let (_, admin_call) = app.fidelity().unconfirmed_status();
+    let device = owned_device(&mut store, &pool_id, &username, key)?;
     set_status(
-        owned_device(&mut store, &pool_id, &username, key)?,
+        status_target(device, admin_call)?,
         req.opt_str("DeviceRememberedStatus"),
     )
 }

@@ -280,8 +280,13 @@ fn usable_refresh_token(store: &Store, client: &AppClient, token: &str) -> ApiRe
         .get(token)
         .cloned()
         .ok_or_else(ApiError::invalid_refresh_token)?;
-    if record.client_id != client.id || record.expires < now() {
+    if record.client_id != client.id {
         return Err(ApiError::invalid_refresh_token());
+    }
+    // "Refresh Token has expired" (amplify-js issue 4542, quoting the answer to a refresh token
+    // past its validity).
+    if record.expires < now() {
+        return Err(ApiError::not_authorized("Refresh Token has expired"));
     }
     // A token rotated away, after the grace period: RefreshTokenReuseException (API reference:
     // "a refresh token that has been invalidated by refresh-token rotation"; the message is

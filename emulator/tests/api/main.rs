@@ -9,6 +9,7 @@ mod devices;
 mod evidence;
 mod faults;
 mod mfa;
+mod open_behaviours;
 mod provisioning;
 mod rejections;
 mod signin;

@@ -36,7 +36,9 @@ pub(super) fn answer(
             .resolve_username(username)
             .unwrap_or_else(|| username.to_owned());
         let key = (pool.id.clone(), internal, device_key.to_owned());
-        // Session may be absent: the pending device step is found by user and device.
+        // Session may be absent: the pending device step is found by user and device (the AWS
+        // SDK for Android sent DEVICE_SRP_AUTH without it until 2021, franken-srp still does,
+        // in its tests against real pools).
         let id = match session_id.filter(|s| store.sessions.contains_key(*s)) {
             Some(s) => s.to_owned(),
             None => store

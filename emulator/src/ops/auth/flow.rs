@@ -144,11 +144,12 @@ pub(super) fn take_session(
     if session.created + app.session_ttl() < now() || session.client_id != client_id {
         return Err(ApiError::invalid_session());
     }
+    // The answer to another ChallengeName is not settled (the switch
+    // `wrong-challenge-name-answer`).
     if session.stage.name() != challenge {
-        return Err(ApiError::invalid_parameter(format!(
-            "Invalid challenge name {challenge}: the session expects {}",
-            session.stage.name()
-        )));
+        return Err(app
+            .fidelity()
+            .wrong_challenge_name(challenge, session.stage.name()));
     }
     Ok(session)
 }

@@ -69,7 +69,7 @@ struct PresentedDevice {
 }
 
 /// The device check: a DEVICE_KEY that is unknown, forgotten or another user's is refused; a
-/// pool that does not track devices drops it.
+/// pool that does not track devices drops it (or refuses it, by a switch).
 fn presented_device(
     app: &App,
     pool: &Pool,
@@ -83,8 +83,12 @@ fn presented_device(
         presented.replaces_mfa = device.remembered
             && config.challenge_required_on_new_device
             && !mfa_owed_despite_device(app, pool, user, device, flow);
-    } else if pool.device_configuration.is_none() {
-        // A pool that does not track devices ignores DEVICE_KEY.
+    } else if pool.device_configuration.is_none() && flow.device_key.is_some() {
+        // A pool that does not track devices: the key dropped, or refused as an unknown one
+        // (not settled: the switch `device-key-without-tracking`).
+        if let Some(refusal) = app.fidelity().device_key_without_tracking() {
+            return Err(refusal);
+        }
         flow.device_key = None;
     }
     Ok(presented)
