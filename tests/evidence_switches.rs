@@ -6,12 +6,21 @@
 //! - `wrong-code-keeps-session`: after a wrong code, the same step takes the right one, or is a
 //!   typed expired session and a new sign-in works;
 //! - `confirm-device-unknown-key`: a pending device the server no longer knows is replaced;
-//! - `refresh-resets-auth-time`: the refresh works and hands the server's tokens over.
+//! - `refresh-resets-auth-time`: the refresh works and hands the server's tokens over;
+//! - `confirm-device-again`: a ConfirmDevice answer lost, the device confirmed again (or
+//!   refused), and the device still proves itself;
+//! - `device-key-without-tracking`: a remembered device after the pool stopped tracking
+//!   devices, then started again;
+//! - an expired refresh token ("Refresh Token has expired", sourced): a typed error, the device
+//!   kept.
 
 mod common;
 
 use cognito_device_auth::{Error, SignInStep};
-use cognito_emulator::fidelity::{CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS, ROTATION_REFUSALS};
+use cognito_emulator::fidelity::{
+    CONFIRM_DEVICE_AGAIN, CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS, DEVICE_KEY_WITHOUT_TRACKING,
+    ROTATION_REFUSALS,
+};
 use common::*;
 
 /// An endpoint without GetTokensFromRefreshToken whose app client rotates refresh tokens:
@@ -224,4 +233,195 @@ async fn the_device_follows_the_user_under_either_case_rule() {
                 .skipped_mfa
         );
     }
+}
+
+/// The first ConfirmDevice is carried out but its answer is lost; the client sends it again
+/// (its own retry, or the pending device's confirmation) with a verifier of the same secret.
+/// Whether the server then replaces the verifier, keeps the first, or refuses ("Invalid
+/// device key given.") is not settled (`confirm-device-again`). Under each: the server
+/// remembers the device from the first call; the client reports the device remembered, or
+/// pending with a warning (refused: a typed error when finishing it, the record kept); the
+/// next sign-in skips MFA with the same device, which the record then holds as confirmed.
+#[tokio::test]
+async fn a_lost_confirm_device_answer_under_each_rule_for_a_second_confirmation() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    for value in CONFIRM_DEVICE_AGAIN {
+        pool.set_fidelity(serde_json::json!({ "confirm-device-again": value }))
+            .await;
+        let user = format!("lou-{value}");
+        pool.user(&user, &[]).await;
+        let client = pool.client(memory_store());
+        pool.fault("ConfirmDevice", "lose_response", 1, 0).await;
+        let done = sign_in_with_sms(&pool, &client, &user).await;
+        pool.clear_faults().await;
+        let key = done.device.device_key.clone().expect("the device");
+        let remembered_on_server = vec![(key.to_string(), Some("remembered".to_owned()))];
+        assert_eq!(
+            pool.server_devices(&user).await,
+            remembered_on_server,
+            "{value}"
+        );
+        let refused = value == "refuse";
+        assert_eq!(
+            done.device.pending_confirmation, refused,
+            "{value}: {:?}",
+            done.device
+        );
+        assert_eq!(
+            done.device.remembered, !refused,
+            "{value}: {:?}",
+            done.device
+        );
+        let finished = client.confirm_pending_device(&user, &done.tokens).await;
+        match finished {
+            Ok(Some(local)) if !refused => assert!(local.confirmed && local.remembered),
+            Err(Error::InvalidRequest(d)) if refused => {
+                assert_eq!(d.error_type.as_deref(), Some("InvalidParameterException"));
+                let local = client.current_device(&user).await.unwrap().expect("kept");
+                assert_eq!(
+                    (local.device_key.as_str(), local.confirmed),
+                    (key.as_str(), false)
+                );
+            }
+            other => panic!("{value}: {other:?}"),
+        }
+        let again = sign_in_without_mfa(&client, &user).await;
+        assert!(again.device.skipped_mfa, "{value}: {:?}", again.device);
+        assert_eq!(again.device.device_key.as_deref(), Some(key.as_str()));
+        let local = client.current_device(&user).await.unwrap().expect("kept");
+        assert!(local.confirmed && local.remembered, "{value}: {local:?}");
+        assert_eq!(
+            pool.server_devices(&user).await,
+            remembered_on_server,
+            "{value}"
+        );
+        let refresh_token = again.tokens.refresh_token.as_deref().unwrap();
+        assert!(
+            client.refresh(&user, refresh_token).await.is_ok(),
+            "{value}"
+        );
+    }
+}
+
+/// Turns the pool's device tracking off (an update without DeviceConfiguration) or on.
+async fn set_device_tracking(pool: &Pool, on: bool) {
+    use aws_sdk_cognitoidentityprovider::types::DeviceConfigurationType;
+    let config = on.then(|| {
+        DeviceConfigurationType::builder()
+            .challenge_required_on_new_device(true)
+            .device_only_remembered_on_user_prompt(false)
+            .build()
+    });
+    pool.admin
+        .update_user_pool()
+        .user_pool_id(&pool.pool_id)
+        .set_device_configuration(config)
+        .send()
+        .await
+        .expect("UpdateUserPool");
+}
+
+/// A device remembered, then the pool stops tracking devices. Whether a sign-in that presents
+/// the key has it dropped or answered "Device does not exist." is not settled
+/// (`device-key-without-tracking`). Either way the user is asked the code and signed in: the
+/// dropped key stays stored (and skips MFA again once tracking is back); the refused one is
+/// deleted, and once tracking is back a new device is confirmed.
+#[tokio::test]
+async fn a_remembered_device_while_tracking_is_off_under_either_rule() {
+    for value in DEVICE_KEY_WITHOUT_TRACKING {
+        let pool = Pool::start(PoolSetup::default()).await;
+        pool.set_fidelity(serde_json::json!({ "device-key-without-tracking": value }))
+            .await;
+        pool.user("dora", &[]).await;
+        let client = pool.client(memory_store());
+        let key = sign_in_with_sms(&pool, &client, "dora")
+            .await
+            .device
+            .device_key;
+        let key = key.expect("a device");
+        set_device_tracking(&pool, false).await;
+        let off = sign_in_with_sms(&pool, &client, "dora").await;
+        assert!(!off.device.proved && !off.device.newly_confirmed, "{value}");
+        let local = client.current_device("dora").await.unwrap();
+        let dropped = value == "ignored";
+        if dropped {
+            assert_eq!(off.device.device_key.as_deref(), Some(key.as_str()));
+            assert_eq!(local.expect("kept").device_key, key);
+        } else {
+            assert_eq!(off.device.device_key, None, "{value}");
+            assert!(local.is_none(), "{value}: {local:?}");
+        }
+        set_device_tracking(&pool, true).await;
+        let on = if dropped {
+            sign_in_without_mfa(&client, "dora").await
+        } else {
+            sign_in_with_sms(&pool, &client, "dora").await
+        };
+        let now = on.device.device_key.clone().expect("a device");
+        assert_eq!(now == key, dropped, "{value}");
+        assert_eq!(
+            (on.device.skipped_mfa, on.device.newly_confirmed),
+            (dropped, !dropped)
+        );
+        let local = client
+            .current_device("dora")
+            .await
+            .unwrap()
+            .expect("stored");
+        assert_eq!(local.device_key, now);
+        assert!(local.confirmed && local.remembered, "{value}: {local:?}");
+        let server = pool.server_devices("dora").await;
+        assert!(server.contains(&(now.to_string(), Some("remembered".to_owned()))));
+    }
+}
+
+/// A refresh token past its validity: "Refresh Token has expired" (amplify-js issue 4542). The
+/// client reports a typed, final error and keeps the device, which still skips MFA.
+#[tokio::test]
+async fn an_expired_refresh_token_is_a_typed_error_and_keeps_the_device() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        ExplicitAuthFlowsType, TimeUnitsType, TokenValidityUnitsType,
+    };
+    use cognito_device_auth::{Client, ClientConfig};
+    let pool = Pool::start(PoolSetup::default()).await;
+    let short = pool
+        .admin
+        .create_user_pool_client()
+        .user_pool_id(&pool.pool_id)
+        .client_name("short refresh")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .refresh_token_validity(2)
+        .token_validity_units(
+            TokenValidityUnitsType::builder()
+                .refresh_token(TimeUnitsType::Seconds)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateUserPoolClient");
+    let short_id = short
+        .user_pool_client()
+        .and_then(|c| c.client_id())
+        .unwrap();
+    let config = ClientConfig::new(&pool.pool_id, short_id)
+        .with_endpoint(pool.emulator.endpoint())
+        .with_store(memory_store())
+        .with_device_name("test device");
+    let client = Client::new(config).expect("a valid configuration");
+    pool.user("ezra", &[]).await;
+    let done = sign_in_with_sms(&pool, &client, "ezra").await;
+    let key = done.device.device_key.clone().expect("a device");
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    let refresh_token = done.tokens.refresh_token.as_deref().unwrap();
+    let e = client.refresh("ezra", refresh_token).await.unwrap_err();
+    assert!(matches!(e, Error::NotAuthorized(_)), "{e:?}");
+    assert!(!e.is_retryable(), "{e:?}");
+    let message = e.service_details().and_then(|d| d.message.as_deref());
+    assert_eq!(message, Some("Refresh Token has expired"));
+    let kept = client.current_device("ezra").await.unwrap().expect("kept");
+    assert!(kept.confirmed && kept.remembered && kept.device_key == key);
+    let again = sign_in_without_mfa(&client, "ezra").await;
+    assert!(again.device.skipped_mfa);
+    assert_eq!(again.device.device_key.as_deref(), Some(key.as_str()));
 }
