@@ -18,7 +18,6 @@ use crate::validate;
 
 /// Which sessions [`Client::sign_out`] ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum SignOutScope {
     /// This session only: its refresh token is revoked (RevokeToken).
     ThisSession,

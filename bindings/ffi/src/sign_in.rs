@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use super::error::CognitoError;
 use super::tokens::Tokens;
-use crate::RememberedStatus;
-use crate::flow::{self, DeviceOutcome, MfaType};
+use cognito_device_auth::RememberedStatus;
+use cognito_device_auth::flow::{self, DeviceOutcome, MfaType};
 
 /// What the app must do next. Each case but `Done` carries the step object that takes the
 /// answer; answering returns the next step.

@@ -1,6 +1,6 @@
-//! The one error type of the bindings, mapped from [`crate::Error`] in one place.
+//! The one error type of the bindings, mapped from [`cognito_device_auth::Error`] in one place.
 
-use crate::error::{Error, ServiceDetails};
+use cognito_device_auth::{Error, ServiceDetails};
 
 /// Why a call failed. Switch on the case to react (ask for the password again, the code again,
 /// retry later...); `errorType` and `serviceMessage` keep what Cognito said, for logs and
