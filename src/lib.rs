@@ -116,6 +116,6 @@ pub use client::{Client, SignOutScope};
 pub use config::ClientConfig;
 pub use devices::{Device, LocalDevice, RememberedStatus};
 pub use error::{Error, ServiceDetails};
-pub use flow::{DeviceOutcome, MfaType, SignInStep, SignedIn};
+pub use flow::{DeviceOutcome, MfaType, SignInStep, SignedIn, StepError};
 pub use ids::{DeviceGroupKey, DeviceKey, TypedName, UserIdForSrp};
 pub use tokens::Tokens;

@@ -107,15 +107,16 @@ impl Client {
         }
         match (config.store, config.keychain) {
             (Some(_), Some(_)) => {
-                return Err(CognitoError::Configuration {
-                    reason: "set either an app store or keychain options, not both".into(),
-                });
+                return Err(core::Error::Configuration(
+                    "set either an app store or keychain options, not both".into(),
+                )
+                .into());
             }
             (Some(store), None) => core_config = core_config.with_store(Arc::new(AppStore(store))),
             (None, Some(options)) => {
                 let store = options
                     .store()
-                    .map_err(|reason| CognitoError::Configuration { reason })?;
+                    .map_err(|reason| CognitoError::from(core::Error::Configuration(reason)))?;
                 core_config = core_config.with_store(Arc::new(store));
             }
             (None, None) => {}

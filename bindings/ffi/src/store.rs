@@ -225,7 +225,7 @@ mod tests {
                 .sign_in("alice".into(), "Correct-Horse-9".into())
                 .await;
             match result {
-                Err(CognitoError::StoreFailed { reason }) => {
+                Err(CognitoError::StoreFailed { reason, .. }) => {
                     assert!(reason.contains("boom"), "{reason}")
                 }
                 Ok(SignInStep::Done { .. }) => panic!("signed in although the store throws"),
@@ -269,7 +269,7 @@ mod tests {
             config(true, Some(options("com.example.app"))),
         ] {
             match Client::new(bad) {
-                Err(CognitoError::Configuration { reason }) => assert!(!reason.is_empty()),
+                Err(CognitoError::Configuration { reason, .. }) => assert!(!reason.is_empty()),
                 other => panic!("expected Configuration, got {other:?}"),
             }
         }
