@@ -238,14 +238,17 @@ fn service_error(details: ServiceDetails) -> Error {
     }
 }
 
-/// Whether the app may succeed by trying the same call again later: throttling, a lock-out
-/// that will pass, a network failure, a locked store, a transient fault of the service.
-pub(crate) fn is_retryable(e: &Error) -> bool {
-    match e {
-        Error::Throttled(_) | Error::LockedOut(_) | Error::Network(_) => true,
-        Error::StoreUnavailable(_) => true,
-        Error::Service(d) => retry_later(d.error_type.as_deref()),
-        _ => false,
+impl Error {
+    /// Whether trying the same call again later can succeed: throttling, a lock-out that will
+    /// pass, a network failure, a locked store, a transient fault of the service. The bindings
+    /// carry its answer (Kotlin `CognitoException.isRetryable`, Swift `CognitoError.isRetryable`).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Throttled(_) | Self::LockedOut(_) | Self::Network(_) => true,
+            Self::StoreUnavailable(_) => true,
+            Self::Service(d) => retry_later(d.error_type.as_deref()),
+            _ => false,
+        }
     }
 }
 
@@ -253,7 +256,7 @@ pub(crate) fn is_retryable(e: &Error) -> bool {
 /// refused new password, an answer that does not fit, and anything worth retrying. Every other
 /// error ends the sign-in (the app starts a new one), and what it held is dropped.
 pub(crate) fn keeps_the_step(e: &Error) -> bool {
-    is_retryable(e)
+    e.is_retryable()
         || matches!(
             e,
             Error::CodeMismatch(_) | Error::InvalidPassword(_) | Error::InvalidStepAnswer(_)

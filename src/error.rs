@@ -144,12 +144,7 @@ impl Error {
         }
     }
 
-    /// Whether trying the same call again later can succeed: throttling, a lock-out that will
-    /// pass, a network failure, a locked store, a transient fault of the service. The bindings
-    /// carry its answer (Kotlin `CognitoException.isRetryable`, Swift `CognitoError.isRetryable`).
-    pub fn is_retryable(&self) -> bool {
-        crate::cognito_errors::is_retryable(self)
-    }
+    // `is_retryable` is decided with every other meaning of a failure, in `cognito_errors`.
 }
 
 impl From<SrpError> for Error {

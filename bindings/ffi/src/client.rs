@@ -189,7 +189,8 @@ impl Client {
     /// One device of the user (GetDevice).
     pub async fn device(&self, tokens: Tokens, device_key: String) -> Result<Device, CognitoError> {
         let tokens = core::Tokens::from(tokens);
-        Ok(self.inner.device(&tokens, &device_key).await?.into())
+        let key = core::DeviceKey::new(device_key);
+        Ok(self.inner.device(&tokens, &key).await?.into())
     }
 
     /// Marks a device remembered (its sign-ins skip MFA) or not (UpdateDeviceStatus), and
@@ -204,7 +205,12 @@ impl Client {
         let tokens = core::Tokens::from(tokens);
         Ok(self
             .inner
-            .remember_device(&tokens, &username, &device_key, status)
+            .remember_device(
+                &tokens,
+                &username,
+                &core::DeviceKey::new(device_key),
+                status,
+            )
             .await?)
     }
 
@@ -219,7 +225,11 @@ impl Client {
         let tokens = core::Tokens::from(tokens);
         Ok(self
             .inner
-            .forget_device(&tokens, &username, device_key.as_deref())
+            .forget_device(
+                &tokens,
+                &username,
+                device_key.map(core::DeviceKey::new).as_ref(),
+            )
             .await?)
     }
 
