@@ -66,6 +66,24 @@ impl App {
     }
 }
 
+std::thread_local! {
+    /// The address of the caller of the operation this thread runs (see [`with_peer`]).
+    static PEER: std::cell::RefCell<Option<std::net::IpAddr>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` (one operation) with `peer` as the caller's address, for `last_ip_used`.
+pub fn with_peer<R>(peer: Option<std::net::IpAddr>, f: impl FnOnce() -> R) -> R {
+    PEER.with(|p| *p.borrow_mut() = peer);
+    let out = f();
+    PEER.with(|p| *p.borrow_mut() = None);
+    out
+}
+
+/// The caller's address of the operation running on this thread, if known.
+pub fn peer_ip() -> Option<String> {
+    PEER.with(|p| p.borrow().map(|ip| ip.to_string()))
+}
+
 /// Random base64 of `n` bytes (Sessions, SECRET_BLOCKs, refresh tokens).
 pub fn random_b64(n: usize) -> String {
     let mut bytes = vec![0u8; n];
@@ -82,6 +100,12 @@ pub fn random_from(alphabet: &[u8], n: usize) -> String {
 }
 
 /// Letters and digits.
+/// A new DeviceGroupKey (one per user; the switch `device-group-key-per-device` gives one per
+/// device).
+pub fn new_device_group_key() -> String {
+    format!("-{}", random_from(ALNUM, 9))
+}
+
 pub const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /// A six-digit code.

@@ -42,10 +42,11 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, mut shutdown: watch::Re
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let Ok((stream, peer)) = accepted else { continue };
                 let app = app.clone();
                 connections.spawn(async move {
-                    let service = hyper::service::service_fn(move |req| handle(app.clone(), req));
+                    let service =
+                        hyper::service::service_fn(move |req| handle(app.clone(), req, peer.ip()));
                     let _ = hyper::server::conn::http1::Builder::new()
                         .keep_alive(true)
                         .serve_connection(TokioIo::new(stream), service)
@@ -89,11 +90,15 @@ async fn read_body(req: Request<Incoming>) -> Option<Bytes> {
         .map(|c| c.to_bytes())
 }
 
-async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, ResetConnection> {
+async fn handle(
+    app: Arc<App>,
+    req: Request<Incoming>,
+    peer: std::net::IpAddr,
+) -> Result<HttpResponse, ResetConnection> {
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
     match (req.method().clone(), path.as_str()) {
-        (Method::POST, "/") => operation(app, req).await,
+        (Method::POST, "/") => operation(app, req, peer).await,
         (Method::OPTIONS, _) => Ok(preflight(&req)),
         (Method::GET, "/_emulator/health") => Ok(json_response(200, &json!({ "status": "ok" }))),
         (Method::GET, "/_emulator/sms") => Ok(sms(&app, &query)),
@@ -220,7 +225,11 @@ fn sms(app: &App, query: &str) -> HttpResponse {
     json_response(200, &Value::Array(messages))
 }
 
-async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse, ResetConnection> {
+async fn operation(
+    app: Arc<App>,
+    req: Request<Incoming>,
+    peer: std::net::IpAddr,
+) -> Result<HttpResponse, ResetConnection> {
     let target = req
         .headers()
         .get("x-amz-target")
@@ -269,17 +278,7 @@ async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse
         Err(e) => return Ok(error_response(&e)),
     };
     let started = std::time::Instant::now();
-    let worker = app.clone();
-    let op_name = op.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let result = ops::dispatch(&worker, &op_name, &request);
-        if result.is_ok() && worker.config.state_file.is_some() {
-            crate::persist::save(&worker);
-        }
-        result
-    })
-    .await
-    .unwrap_or_else(|_| Err(ApiError::internal("Internal server error")));
+    let result = run_blocking(&app, &op, request, peer).await;
     let millis = started.elapsed().as_millis();
     if lose_response {
         tracing::info!(operation = %op, millis, ok = result.is_ok(), "done; response lost by fault");
@@ -295,6 +294,27 @@ async fn operation(app: Arc<App>, req: Request<Incoming>) -> Result<HttpResponse
             error_response(&e)
         }
     })
+}
+
+/// Runs an operation off the async threads, with the caller's address known to it, and saves
+/// the state after a success.
+async fn run_blocking(
+    app: &Arc<App>,
+    op: &str,
+    request: Value,
+    peer: std::net::IpAddr,
+) -> Result<Value, ApiError> {
+    let worker = app.clone();
+    let op = op.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let result = crate::app::with_peer(Some(peer), || ops::dispatch(&worker, &op, &request));
+        if result.is_ok() && worker.config.state_file.is_some() {
+            crate::persist::save(&worker);
+        }
+        result
+    })
+    .await
+    .unwrap_or_else(|_| Err(ApiError::internal("Internal server error")))
 }
 
 /// The operation named by an `X-Amz-Target` header (`AWSCognitoIdentityProviderService.<Op>`).

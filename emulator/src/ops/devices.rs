@@ -58,10 +58,17 @@ pub fn confirm_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
         .ok_or_else(|| {
             ApiError::invalid_parameter("Device tracking is not enabled for this user pool.")
         })?;
-    // An unknown key, or another user's: InvalidParameterException "Invalid device key given."
-    // (boto3 issue 4059, aws-aspnet-cognito-identity-provider issue 206 quote ConfirmDevice).
+    // An unknown key, or another user's: not shown by any public source (the switch
+    // `confirm-device-unknown-key`).
     let device = owned_device(&mut store, &pool_id, &username, key)
-        .map_err(|_| ApiError::invalid_parameter("Invalid device key given."))?;
+        .map_err(|_| app.fidelity().unknown_device_key())?;
+    // A key issued after a sign-in without SRP: "Invalid device key given." (amplify-js issue
+    // 2087, USER_PASSWORD_AUTH; "You must use the USER_SRP_AUTH authentication flow to use the
+    // device tracking feature", AWS knowledge center).
+    if !device.confirmable {
+        return Err(ApiError::invalid_parameter("Invalid device key given."));
+    }
+    device.last_ip = crate::app::peer_ip().or(device.last_ip.take());
     device.salt_hex = salt.map(|s| srp::to_hex(&s)).unwrap_or_default();
     device.verifier_hex = verifier.map(|v| srp::to_hex(&v)).unwrap_or_default();
     device.confirmed = true;
@@ -146,7 +153,7 @@ fn list(
     let page: Vec<Value> = devices
         .iter()
         .take(limit as usize)
-        .map(|d| d.to_json())
+        .map(|d| d.to_json(pool_id))
         .collect();
     let mut out = json!({ "Devices": page });
     if let Some(next) = devices.get(limit as usize) {
@@ -174,7 +181,7 @@ pub fn get_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
     if !(device.confirmed && device.remembered) {
         return Err(ApiError::device_not_found());
     }
-    Ok(json!({ "Device": device.to_json() }))
+    Ok(json!({ "Device": device.to_json(&pool_id) }))
 }
 
 /// Removes a device. The refresh tokens of sign-ins bound to it stop working (AWS's device
@@ -234,7 +241,8 @@ pub fn admin_get_device(app: &App, req: Req<'_>) -> ApiResult<Value> {
     let key = req.str("DeviceKey")?;
     let mut store = app.store();
     let (pool_id, username) = admin_user(&store, req)?;
-    Ok(json!({ "Device": owned_device(&mut store, &pool_id, &username, key)?.to_json() }))
+    let device = owned_device(&mut store, &pool_id, &username, key)?;
+    Ok(json!({ "Device": device.to_json(&pool_id) }))
 }
 
 /// AdminForgetDevice.

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod devices;
 pub mod mfa;
 pub mod provisioning;
+pub mod session;
 pub mod tokens;
 pub mod users;
 
@@ -127,10 +128,10 @@ fn run(app: &App, operation: &str, request: &Value) -> ApiResult<Value> {
         "AdminGetDevice" => devices::admin_get_device(app, req),
         "AdminForgetDevice" => devices::admin_forget_device(app, req),
         "AdminUpdateDeviceStatus" => devices::admin_update_device_status(app, req),
-        "GetUser" => tokens::get_user(app, req),
-        "GlobalSignOut" => tokens::global_sign_out(app, req),
-        "AdminUserGlobalSignOut" => tokens::admin_user_global_sign_out(app, req),
-        "RevokeToken" => tokens::revoke_token(app, req),
+        "GetUser" => session::get_user(app, req),
+        "GlobalSignOut" => session::global_sign_out(app, req),
+        "AdminUserGlobalSignOut" => session::admin_user_global_sign_out(app, req),
+        "RevokeToken" => session::revoke_token(app, req),
         other => Err(app.fidelity().unknown_operation_answer.error(other)),
     }
 }

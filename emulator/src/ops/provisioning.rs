@@ -19,6 +19,7 @@ pub fn pool_json(pool: &Pool) -> Value {
         "MfaConfiguration": pool.mfa_configuration,
         "Policies": pool.policies,
         "UsernameAttributes": pool.username_attributes,
+        "UsernameConfiguration": { "CaseSensitive": pool.case_sensitive },
         "AliasAttributes": pool.alias_attributes,
         "AutoVerifiedAttributes": pool.auto_verified_attributes,
         "CreationDate": pool.created,
@@ -60,6 +61,11 @@ pub fn create_user_pool(app: &App, req: Req<'_>) -> ApiResult<Value> {
                 .unwrap_or(false),
         });
     let username_attributes = req.strings("UsernameAttributes");
+    // "True ... This is the default value." (UsernameConfigurationType, API reference).
+    let case_sensitive = req
+        .obj("UsernameConfiguration")
+        .and_then(|c| c.opt_bool("CaseSensitive"))
+        .unwrap_or(true);
     let alias_attributes = req.strings("AliasAttributes");
     if !username_attributes.is_empty() && !alias_attributes.is_empty() {
         return Err(ApiError::invalid_parameter(
@@ -89,6 +95,7 @@ pub fn create_user_pool(app: &App, req: Req<'_>) -> ApiResult<Value> {
         mfa_enabled_at: 0.0,
         device_configuration,
         username_attributes,
+        case_sensitive,
         alias_attributes,
         auto_verified_attributes: req.strings("AutoVerifiedAttributes"),
         password_minimum_length,

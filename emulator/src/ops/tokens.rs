@@ -1,11 +1,12 @@
-//! Tokens: issuing id/access/refresh tokens, checking access tokens, and the operations
-//! GetTokensFromRefreshToken, GetUser, GlobalSignOut, AdminUserGlobalSignOut, RevokeToken.
+//! Tokens: issuing id/access/refresh tokens, checking access tokens, and the refresh
+//! operations (GetTokensFromRefreshToken; REFRESH_TOKEN_AUTH goes through [`refresh`]).
 
 use serde_json::{Value, json};
 
 use super::Req;
-use crate::app::{App, random_b64};
+use crate::app::{App, peer_ip, random_b64};
 use crate::error::{ApiError, ApiResult};
+use crate::fidelity::FirstFactor;
 use crate::store::{AppClient, Device, Origin, Pool, RefreshToken, Store, now};
 
 /// Who a sign-in is for, and with which device.
@@ -18,6 +19,9 @@ pub struct Grant<'a> {
     pub username: &'a str,
     /// The device the sign-in proved or declared, if any.
     pub device_key: Option<String>,
+    /// How the password was proven: a device key issued after a sign-in without SRP cannot
+    /// be confirmed ([`crate::Fidelity::device_confirmable`]).
+    pub first_factor: FirstFactor,
 }
 
 /// Issues AuthenticationResult for a completed sign-in. When the pool tracks devices and the
@@ -33,16 +37,18 @@ pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiR
     if pool.device_configuration.is_some() && device_key.is_none() {
         // One DeviceGroupKey per user, or a fresh one per device (`device-group-key-per-device`).
         let group_key = if app.fidelity().device_group_key_per_device {
-            crate::ops::users::new_device_group_key()
+            crate::app::new_device_group_key()
         } else {
             user.device_group_key.clone()
         };
-        let (key, metadata) = create_device(pool, grant.username, group_key);
+        let confirmable = app.fidelity().device_confirmable(grant.first_factor);
+        let (key, metadata) = create_device(pool, grant.username, group_key, confirmable);
         new_device = Some(metadata);
         device_key = Some(key);
     }
     if let Some(device) = device_key.as_ref().and_then(|k| pool.devices.get_mut(k)) {
         device.last_authenticated = now();
+        device.last_ip = peer_ip().or(device.last_ip.take());
     }
     let origin_jti = uuid::Uuid::new_v4().to_string();
     store.origins.insert(
@@ -53,6 +59,7 @@ pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiR
             device_key: device_key.clone(),
             revoked: false,
             refresh_revoked: false,
+            auth_time: now() as i64,
         },
     );
     let mut result = mint(
@@ -71,6 +78,7 @@ pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiR
         grant.username,
         &origin_jti,
         device_key,
+        None,
     )?;
     result["RefreshToken"] = json!(refresh);
     if let Some(metadata) = new_device {
@@ -84,6 +92,7 @@ fn create_device(
     pool: &mut crate::store::Pool,
     username: &str,
     group_key: String,
+    confirmable: bool,
 ) -> (String, Value) {
     let key = format!("{}_{}", pool.region(), uuid::Uuid::new_v4());
     let created = now();
@@ -102,12 +111,18 @@ fn create_device(
             modified: created,
             last_authenticated: created,
             mfa_verified_at: 0.0,
+            confirmable,
+            last_ip: peer_ip(),
         },
     );
     let metadata = json!({ "DeviceKey": key, "DeviceGroupKey": group_key });
     (key, metadata)
 }
 
+/// A new refresh token of a sign-in. `expires`: the expiry of the token it replaces (a rotated
+/// token keeps the original's: re:Post "Rotated Refresh Token Validity", accepted answer,
+/// "measured from when the user initially authenticates - not from when the token is
+/// rotated"); `None`: the client's RefreshTokenValidity from now.
 fn new_refresh_token(
     store: &mut Store,
     pool_id: &str,
@@ -115,11 +130,13 @@ fn new_refresh_token(
     username: &str,
     origin_jti: &str,
     device_key: Option<String>,
+    expires: Option<f64>,
 ) -> ApiResult<String> {
     let validity = store
         .pool(pool_id)?
         .client(client_id)?
         .refresh_token_validity;
+    let expires = expires.unwrap_or_else(|| now() + validity as f64);
     let token = random_b64(96).replace(['+', '/', '='], "");
     store.refresh_tokens.insert(
         token.clone(),
@@ -129,7 +146,7 @@ fn new_refresh_token(
             username: username.to_owned(),
             origin_jti: origin_jti.to_owned(),
             device_key,
-            expires: now() + validity as f64,
+            expires,
             rotated_at: None,
         },
     );
@@ -153,6 +170,13 @@ fn mint(
         .get(username)
         .ok_or_else(ApiError::user_not_found)?;
     let iat = now() as i64;
+    // The sign-in's time on every token of it, refreshes included (OIDC Core 12.2).
+    let auth_time = store
+        .origins
+        .get(origin_jti)
+        .map(|o| o.auth_time)
+        .filter(|t| *t > 0)
+        .unwrap_or(iat);
     let iss = format!("{}/{}", app.endpoint(), pool_id);
     let event_id = uuid::Uuid::new_v4().to_string();
     let mut access = json!({
@@ -163,7 +187,7 @@ fn mint(
         "event_id": event_id,
         "token_use": "access",
         "scope": "aws.cognito.signin.user.admin",
-        "auth_time": iat,
+        "auth_time": auth_time,
         "exp": iat.saturating_add(client.access_token_validity),
         "iat": iat,
         "jti": uuid::Uuid::new_v4().to_string(),
@@ -180,7 +204,7 @@ fn mint(
         "origin_jti": origin_jti,
         "event_id": event_id,
         "token_use": "id",
-        "auth_time": iat,
+        "auth_time": auth_time,
         "exp": iat.saturating_add(client.id_token_validity),
         "iat": iat,
         "jti": uuid::Uuid::new_v4().to_string(),
@@ -344,8 +368,15 @@ pub fn refresh(
                 client_id: &client.id,
                 username: &record.username,
                 device_key: None,
+                first_factor: FirstFactor::PasswordSrp,
             },
         );
+    }
+    if app.fidelity().refresh_resets_auth_time
+        && let Some(origin) = store.origins.get_mut(&record.origin_jti)
+    {
+        // The reported bug (oidc-client-ts issue 2107): the refresh's time as auth_time.
+        origin.auth_time = now() as i64;
     }
     let mut result = mint(
         app,
@@ -369,6 +400,7 @@ pub fn refresh(
             &record.username,
             &record.origin_jti,
             record.device_key.clone(),
+            Some(record.expires),
         )?;
         result["RefreshToken"] = json!(new);
     }
@@ -399,79 +431,4 @@ pub fn get_tokens_from_refresh_token(app: &App, req: Req<'_>) -> ApiResult<Value
         },
     )?;
     Ok(json!({ "AuthenticationResult": out["AuthenticationResult"] }))
-}
-
-/// GetUser.
-pub fn get_user(app: &App, req: Req<'_>) -> ApiResult<Value> {
-    let store = app.store();
-    let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
-    let user = store
-        .pool(&pool_id)?
-        .users
-        .get(&username)
-        .ok_or_else(ApiError::user_not_found)?;
-    let mut out = json!({
-        "Username": user.username,
-        "UserAttributes": user.attribute_list(),
-        "UserMFASettingList": user.mfa_settings(),
-    });
-    if let Some(p) = user.preferred_mfa() {
-        out["PreferredMfaSetting"] = json!(p);
-    }
-    Ok(out)
-}
-
-fn sign_out_user(store: &mut Store, pool_id: &str, username: &str) {
-    for origin in store.origins.values_mut() {
-        if origin.pool_id == pool_id && origin.username == username {
-            origin.revoked = true;
-        }
-    }
-}
-
-/// GlobalSignOut: revokes every token of the user.
-pub fn global_sign_out(app: &App, req: Req<'_>) -> ApiResult<Value> {
-    let mut store = app.store();
-    let (pool_id, username, _) = authenticate(app, &store, req.str("AccessToken")?)?;
-    sign_out_user(&mut store, &pool_id, &username);
-    Ok(json!({}))
-}
-
-/// AdminUserGlobalSignOut.
-pub fn admin_user_global_sign_out(app: &App, req: Req<'_>) -> ApiResult<Value> {
-    let mut store = app.store();
-    let pool = store.pool(req.str("UserPoolId")?)?;
-    let username = pool
-        .resolve_username(req.str("Username")?)
-        .ok_or_else(ApiError::user_not_found)?;
-    let pool_id = pool.id.clone();
-    sign_out_user(&mut store, &pool_id, &username);
-    Ok(json!({}))
-}
-
-/// RevokeToken: revokes a refresh token and the access tokens of its sign-in.
-pub fn revoke_token(app: &App, req: Req<'_>) -> ApiResult<Value> {
-    let token = req.str("Token")?;
-    let client_id = req.str("ClientId")?;
-    let mut store = app.store();
-    let client = store.pool_of_client(client_id)?.client(client_id)?.clone();
-    if client.secret.is_some() && req.opt_str("ClientSecret") != client.secret.as_deref() {
-        return Err(ApiError::secret_hash_mismatch(client_id));
-    }
-    let Some(record) = store.refresh_tokens.get(token).cloned() else {
-        if app.key.decode(token).is_some() {
-            return Err(ApiError::new(
-                "UnsupportedTokenTypeException",
-                "Unsupported token type",
-            ));
-        }
-        return Err(ApiError::invalid_refresh_token());
-    };
-    if record.client_id != client_id {
-        return Err(ApiError::not_authorized("Invalid Refresh Token"));
-    }
-    if let Some(origin) = store.origins.get_mut(&record.origin_jti) {
-        origin.revoked = true;
-    }
-    Ok(json!({}))
 }

@@ -22,6 +22,11 @@ pub use pool::{AppClient, DeviceConfiguration, Pool};
 pub use signin::{Origin, RefreshToken, Session, SmsMessage, Stage};
 pub use user::{Device, User};
 
+/// `true`, for serde defaults.
+fn yes() -> bool {
+    true
+}
+
 /// Seconds since the epoch, as a float (Cognito's date format on the wire).
 pub fn now() -> f64 {
     std::time::SystemTime::now()

@@ -40,6 +40,10 @@ pub struct Pool {
     pub device_configuration: Option<DeviceConfiguration>,
     /// UsernameAttributes (email / phone_number as username).
     pub username_attributes: Vec<String>,
+    /// UsernameConfiguration.CaseSensitive: true (the API's default) matches names exactly;
+    /// false matches the username, the e-mail address and preferred_username in any case.
+    #[serde(default = "super::yes")]
+    pub case_sensitive: bool,
     /// AliasAttributes.
     pub alias_attributes: Vec<String>,
     /// AutoVerifiedAttributes.
@@ -113,18 +117,20 @@ impl Pool {
         })
     }
 
+    /// Whether `typed` names `value` under the pool's UsernameConfiguration.CaseSensitive.
+    fn names(&self, value: &str, typed: &str) -> bool {
+        value == typed || (!self.case_sensitive && value.to_lowercase() == typed.to_lowercase())
+    }
+
     /// Finds a user by what they typed: username, or e-mail/phone when those sign in
-    /// (UsernameAttributes, or verified AliasAttributes).
+    /// (UsernameAttributes, or verified AliasAttributes), in any case when the pool is not
+    /// case sensitive (UsernameConfigurationType: false "enables both preferred_username and
+    /// email alias to be case insensitive, in addition to the username attribute").
     pub fn find_user(&self, typed: &str) -> Option<&User> {
         if let Some(user) = self.users.get(typed) {
             return Some(user);
         }
-        let lower = typed.to_lowercase();
-        if let Some(user) = self
-            .users
-            .values()
-            .find(|u| u.username.to_lowercase() == lower)
-        {
+        if let Some(user) = self.users.values().find(|u| self.names(&u.username, typed)) {
             return Some(user);
         }
         for attribute in self
@@ -137,7 +143,7 @@ impl Pool {
             let found = self.users.values().find(|u| {
                 u.attributes
                     .get(attribute)
-                    .is_some_and(|v| v.eq_ignore_ascii_case(typed))
+                    .is_some_and(|v| self.names(v, typed))
                     && (!is_alias
                         || u.attributes
                             .get(&verified_name)

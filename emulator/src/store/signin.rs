@@ -42,6 +42,10 @@ pub struct Origin {
     /// shows).
     #[serde(default)]
     pub refresh_revoked: bool,
+    /// When the user signed in (`auth_time` of every token of the sign-in, refreshes
+    /// included: OIDC Core 12.2); 0 in state files written before it was kept.
+    #[serde(default)]
+    pub auth_time: i64,
 }
 
 /// What a pending challenge waits for.
@@ -130,6 +134,8 @@ pub struct Session {
     pub mfa_answered: bool,
     /// Whether this sign-in answered NEW_PASSWORD_REQUIRED.
     pub new_password_set: bool,
+    /// How the password was proven (device tracking follows the SRP path).
+    pub first_factor: crate::fidelity::FirstFactor,
     /// Creation, epoch seconds.
     pub created: f64,
 }

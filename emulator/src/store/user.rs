@@ -125,22 +125,47 @@ pub struct Device {
     /// switch `mfa-after-mfa-enabled`).
     #[serde(default)]
     pub mfa_verified_at: f64,
+    /// Whether ConfirmDevice may confirm it: issued after a sign-in that proved the password
+    /// with SRP (device tracking follows the SRP path).
+    #[serde(default = "super::yes")]
+    pub confirmable: bool,
+    /// The address of the last sign-in or confirmation on it (`last_ip_used`), when known.
+    #[serde(default)]
+    pub last_ip: Option<String>,
 }
 
 impl Device {
-    /// DeviceType JSON.
-    pub fn to_json(&self) -> Value {
-        let mut attributes = vec![serde_json::json!({
-            "Name": "device_status",
-            "Value": "valid",
-        })];
-        attributes.push(serde_json::json!({
-            "Name": "dev:device_remembered_status",
-            "Value": if self.remembered { "remembered" } else { "not_remembered" },
-        }));
+    /// DeviceType JSON, with the attributes of the AWS CLI's `list-devices` example in its
+    /// order: device_status, device_name, dev:device_arn, dev:device_owner, last_ip_used,
+    /// dev:device_remembered_status, dev:device_sdk. The owner is `<username>.<pool id>`; the
+    /// account in the ARN is the emulator's placeholder, as in the pool ARN.
+    pub fn to_json(&self, pool_id: &str) -> Value {
+        let owner = format!("{}.{pool_id}", self.username);
+        let region = pool_id.split('_').next().unwrap_or("us-east-1");
+        let arn = format!(
+            "arn:aws:cognito-idp:{region}:000000000000:owner/{owner}/device/{}",
+            self.key
+        );
+        let remembered = if self.remembered {
+            "remembered"
+        } else {
+            "not_remembered"
+        };
+        let mut attributes = vec![("device_status", "valid".to_owned())];
         if let Some(name) = &self.name {
-            attributes.push(serde_json::json!({ "Name": "device_name", "Value": name }));
+            attributes.push(("device_name", name.clone()));
         }
+        attributes.push(("dev:device_arn", arn));
+        attributes.push(("dev:device_owner", owner));
+        if let Some(ip) = &self.last_ip {
+            attributes.push(("last_ip_used", ip.clone()));
+        }
+        attributes.push(("dev:device_remembered_status", remembered.to_owned()));
+        attributes.push(("dev:device_sdk", "aws-sdk".to_owned()));
+        let attributes: Vec<Value> = attributes
+            .into_iter()
+            .map(|(name, value)| serde_json::json!({ "Name": name, "Value": value }))
+            .collect();
         serde_json::json!({
             "DeviceKey": self.key,
             "DeviceAttributes": attributes,

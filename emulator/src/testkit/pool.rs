@@ -6,7 +6,7 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
     AliasAttributeType, DeviceConfigurationType, ExplicitAuthFlowsType, FeatureType,
     MessageActionType, RefreshTokenRotationType, SmsMfaConfigType, SoftwareTokenMfaConfigType,
-    UserPoolMfaType, UsernameAttributeType,
+    UserPoolMfaType, UsernameAttributeType, UsernameConfigurationType,
 };
 
 use super::{PASSWORD, PHONE, admin_client, attribute};
@@ -25,6 +25,8 @@ pub struct PoolSetup {
     pub email_as_username: bool,
     /// A verified e-mail address signs in too (AliasAttributes email).
     pub email_alias: bool,
+    /// UsernameConfiguration.CaseSensitive; None: not sent (the API's default, true).
+    pub case_sensitive: Option<bool>,
     /// The app client's ExplicitAuthFlows.
     pub flows: Vec<ExplicitAuthFlowsType>,
     /// Refresh-token rotation on the app client, with this grace period (seconds).
@@ -44,6 +46,7 @@ impl Default for PoolSetup {
             secret: false,
             email_as_username: false,
             email_alias: false,
+            case_sensitive: None,
             flows: vec![
                 ExplicitAuthFlowsType::AllowUserSrpAuth,
                 ExplicitAuthFlowsType::AllowRefreshTokenAuth,
@@ -100,6 +103,14 @@ pub async fn create_pool(admin: &Client, setup: &PoolSetup) -> PoolIds {
     }
     if setup.email_alias {
         pool = pool.alias_attributes(AliasAttributeType::Email);
+    }
+    if let Some(case_sensitive) = setup.case_sensitive {
+        pool = pool.username_configuration(
+            UsernameConfigurationType::builder()
+                .case_sensitive(case_sensitive)
+                .build()
+                .expect("a username configuration"),
+        );
     }
     let pool = pool.send().await.expect("CreateUserPool");
     let pool_id = pool

@@ -6,6 +6,7 @@ mod common;
 
 mod concurrency;
 mod devices;
+mod evidence;
 mod faults;
 mod mfa;
 mod provisioning;

@@ -301,8 +301,11 @@ async fn mfa_setup_with_session_in_a_required_pool() {
     );
 }
 
+/// A wrong code is CodeMismatchException "Invalid code or auth state for the user."
+/// (amplify-js issue 3066); whether the Session then takes another try is the switch
+/// `wrong-code-keeps-session` (used up: the expired-session answer).
 #[tokio::test]
-async fn wrong_sms_code_is_code_mismatch_and_the_session_can_retry() {
+async fn wrong_sms_code_is_code_mismatch_and_the_session_retry_is_a_switch() {
     let f = Fixture::start(PoolSetup {
         mfa: UserPoolMfaType::On,
         devices: None,
@@ -311,32 +314,41 @@ async fn wrong_sms_code_is_code_mismatch_and_the_session_can_retry() {
     .await;
     f.user_with("yuri", &[("phone_number", "+15555550132")])
         .await;
-    let out = password_step(&f, "yuri").await;
-    assert_eq!(out.challenge_name(), Some(&ChallengeNameType::SmsMfa));
-    let answer = |code: String| {
-        f.admin
-            .respond_to_auth_challenge()
-            .client_id(&f.client_id)
-            .challenge_name(ChallengeNameType::SmsMfa)
-            .challenge_responses("USERNAME", "yuri")
-            .challenge_responses("SMS_MFA_CODE", code)
-            .set_session(out.session().map(str::to_owned))
-            .send()
-    };
-    let code = f.sms_codes("yuri").pop().unwrap();
-    let wrong = if code == "000000" { "111111" } else { "000000" };
-    assert_eq!(
-        err(answer(wrong.to_owned()).await),
-        (
-            "CodeMismatchException".into(),
-            "Invalid code or auth state for the user.".into()
-        )
-    );
-    assert!(
-        answer(code)
-            .await
-            .unwrap()
-            .authentication_result()
-            .is_some()
-    );
+    for keeps in [true, false] {
+        f.set_fidelity(serde_json::json!({ "wrong-code-keeps-session": keeps }))
+            .await;
+        let out = password_step(&f, "yuri").await;
+        assert_eq!(out.challenge_name(), Some(&ChallengeNameType::SmsMfa));
+        let answer = |code: String| {
+            f.admin
+                .respond_to_auth_challenge()
+                .client_id(&f.client_id)
+                .challenge_name(ChallengeNameType::SmsMfa)
+                .challenge_responses("USERNAME", "yuri")
+                .challenge_responses("SMS_MFA_CODE", code)
+                .set_session(out.session().map(str::to_owned))
+                .send()
+        };
+        let code = f.sms_codes("yuri").pop().unwrap();
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        assert_eq!(
+            err(answer(wrong.to_owned()).await),
+            (
+                "CodeMismatchException".into(),
+                "Invalid code or auth state for the user.".into()
+            )
+        );
+        let retried = answer(code).await;
+        if keeps {
+            assert!(retried.unwrap().authentication_result().is_some());
+        } else {
+            assert_eq!(
+                err(retried),
+                (
+                    "NotAuthorizedException".into(),
+                    "Invalid session for the user, session is expired.".into()
+                )
+            );
+        }
+    }
 }

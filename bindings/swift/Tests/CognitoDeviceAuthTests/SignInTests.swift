@@ -2,72 +2,52 @@ import CognitoDeviceAuth
 import Foundation
 import XCTest
 
-/// The Swift bindings against the emulator binary, over real HTTP; mirrors the Kotlin tests in
+/// The Swift bindings against the emulator binary, over real HTTP, as an app would use them.
+/// One test per Kotlin test, in the same order and with the same checks:
 /// bindings/kotlin/src/test/kotlin/io/github/cognitodeviceauth/SignInTest.kt.
 final class SignInTests: XCTestCase {
-    static var emulator: Emulator!
+    /// One emulator for the class (Kotlin: @BeforeAll / @AfterAll).
+    private static let started = Emulator.start()
 
     override class func setUp() {
         super.setUp()
-        emulator = try! Emulator()
+        _ = started
     }
 
     override class func tearDown() {
-        emulator = nil
+        if case let .success(emulator) = started { emulator.stop() }
         super.tearDown()
     }
 
-    private var emulator: Emulator { Self.emulator }
-
-    private func client(store: SecretStore = MemoryStore()) throws -> Client {
-        try Client(config: ClientConfig(
-            userPoolId: poolId,
-            clientId: clientId,
-            endpoint: emulator.endpoint,
-            deviceName: "XCTest",
-            timeout: 10,
-            store: store
-        ))
-    }
-
-    /// Signs in answering the SMS code from the outbox.
-    private func signInWithSms(_ client: Client, _ username: String) async throws -> SignedIn {
-        let first = try await client.signIn(username: username, password: password)
-        guard case let .smsCode(step) = first else {
-            XCTFail("the first sign-in asks for the SMS code, got \(first)")
-            throw CancellationError()
-        }
-        XCTAssertEqual(step.mfaType(), .sms)
-        let done = try await step.submit(code: try emulator.lastSmsCode(username))
-        guard case let .done(signedIn) = done else {
-            XCTFail("signed in after the code, got \(done)")
-            throw CancellationError()
-        }
-        return signedIn
+    private var emulator: Emulator {
+        get throws { try Self.started.get() }
     }
 
     func testARememberedDeviceSkipsMfaUntilItIsForgotten() async throws {
-        let client = try client()
+        let emulator = try emulator
+        let store = MemoryStore()
+        let client = try emulator.client(store: store)
 
-        let first = try await signInWithSms(client, "alice")
+        let first = try await emulator.signInWithSms(client, "alice")
         XCTAssertEqual(first.mfa, .sms)
         XCTAssertTrue(first.device.newlyConfirmed)
         XCTAssertTrue(first.device.remembered)
         let deviceKey = try XCTUnwrap(first.device.deviceKey)
 
-        guard case let .done(second) = try await client.signIn(username: "alice", password: password) else {
-            return XCTFail("no MFA step expected")
-        }
+        let second = try signedIn(try await client.signIn(username: "alice", password: password), "no MFA step")
         XCTAssertTrue(second.device.skippedMfa)
         XCTAssertNil(second.mfa)
         XCTAssertEqual(second.device.deviceKey, deviceKey)
 
         let devices = try await client.devices(tokens: second.tokens)
-        let listed = try XCTUnwrap(devices.first { $0.deviceKey == deviceKey })
+        let listed = try XCTUnwrap(devices.first { $0.deviceKey == deviceKey }, "listed: \(devices)")
         XCTAssertEqual(listed.name, "XCTest")
         XCTAssertEqual(listed.remembered, true)
-        let local = try await client.currentDevice(username: second.username)
-        XCTAssertEqual(local?.deviceKey, deviceKey)
+        let current = try await client.currentDevice(username: second.username)
+        let local = try XCTUnwrap(current)
+        XCTAssertEqual(local.deviceKey, deviceKey)
+        XCTAssertTrue(local.remembered)
+        XCTAssertNotNil(local.confirmedAt)
 
         let refreshed = try await client.refresh(
             username: second.username,
@@ -79,63 +59,56 @@ final class SignInTests: XCTestCase {
         try await client.forgetDevice(tokens: refreshed, username: second.username, deviceKey: nil)
         let none = try await client.currentDevice(username: second.username)
         XCTAssertNil(none)
-        guard case .smsCode = try await client.signIn(username: "alice", password: password) else {
-            return XCTFail("MFA again once forgotten")
-        }
+        _ = try smsStep(try await client.signIn(username: "alice", password: password), "MFA again once forgotten")
     }
 
     func testAWrongPasswordIsNotAuthorized() async throws {
-        do {
-            _ = try await client().signIn(username: "bob", password: "wrong-password-1")
-            XCTFail("signed in with a wrong password")
-        } catch let error as CognitoError {
-            guard case let CognitoError.NotAuthorized(errorType, _, requestId) = error else {
-                return XCTFail("NotAuthorized expected, got \(error)")
-            }
-            XCTAssertEqual(errorType, "NotAuthorizedException")
-            XCTAssertNotNil(requestId, "the AWS request id is kept for support tickets")
-            XCTAssertFalse(error.isRetryable())
+        let client = try emulator.client()
+        let error = await thrownError { try await client.signIn(username: "bob", password: "wrong-password-1") }
+        guard let error = error as? CognitoError,
+              case let CognitoError.NotAuthorized(errorType, _, requestId) = error else {
+            return XCTFail("NotAuthorized expected, got \(String(describing: error))")
         }
+        XCTAssertEqual(errorType, "NotAuthorizedException")
+        XCTAssertNotNil(requestId, "the AWS request id is kept for support tickets")
+        XCTAssertFalse(error.isRetryable())
     }
 
     func testAWrongCodeIsCodeMismatchAndTheStepCanBeAnsweredAgain() async throws {
-        let client = try client()
-        guard case let .smsCode(step) = try await client.signIn(username: "carol", password: password) else {
-            return XCTFail("SMS code expected")
+        let emulator = try emulator
+        let client = try emulator.client()
+        let step = try smsStep(try await client.signIn(username: "carol", password: password), "SMS code expected")
+        let right = try await emulator.lastSmsCode("carol")
+        let wrong = right == "000000" ? "111111" : "000000"
+        let error = await thrownError { try await step.submit(code: wrong) }
+        guard case let CognitoError.CodeMismatch(errorType, _, _)? = error as? CognitoError else {
+            return XCTFail("CodeMismatch expected, got \(String(describing: error))")
         }
-        let right = try emulator.lastSmsCode("carol")
-        do {
-            _ = try await step.submit(code: right == "000000" ? "111111" : "000000")
-            XCTFail("a wrong code was accepted")
-        } catch let CognitoError.CodeMismatch(errorType, _, _) {
-            XCTAssertEqual(errorType, "CodeMismatchException")
-        }
-        guard case .done = try await step.submit(code: right) else {
-            return XCTFail("signed in with the right code")
-        }
+        XCTAssertEqual(errorType, "CodeMismatchException")
+        _ = try signedIn(try await step.submit(code: right), "signed in with the right code")
     }
 
     func testTheSwiftStoreKeepsTheDeviceForANewClient() async throws {
+        let emulator = try emulator
         let store = MemoryStore()
-        _ = try await signInWithSms(try client(store: store), "dave")
+        _ = try await emulator.signInWithSms(try emulator.client(store: store), "dave")
         XCTAssertFalse(store.accounts.isEmpty, "the SDK wrote its records to the Swift store")
-        guard case let .done(again) = try await client(store: store).signIn(username: "dave", password: password) else {
-            return XCTFail("no MFA step expected")
-        }
+        // A new client (a new process, say) with the same store proves the remembered device.
+        let client = try emulator.client(store: store)
+        let again = try signedIn(try await client.signIn(username: "dave", password: password), "no MFA step")
         XCTAssertTrue(again.device.skippedMfa)
     }
 
     func testAPasswordAsBytesSignsInAndLocalWipesNeedNoNetwork() async throws {
+        let emulator = try emulator
         let store = MemoryStore()
-        let client = try client(store: store)
+        let client = try emulator.client(store: store)
         var bytes = Data(password.utf8)
-        let first = try await client.signInWithPasswordBytes(username: "gina", password: bytes)
+        let step = try smsStep(try await client.signInWithPasswordBytes(username: "gina", password: bytes), "SMS expected")
         bytes.resetBytes(in: 0..<bytes.count)
-        guard case let .smsCode(step) = first else { return XCTFail("SMS expected, got \(first)") }
-        guard case let .done(signedIn) = try await step.submit(code: try emulator.lastSmsCode("gina")) else {
-            return XCTFail("signed in after the code")
-        }
-        XCTAssertTrue(signedIn.device.remembered)
+        let first = try signedIn(try await step.submit(code: emulator.lastSmsCode("gina")), "signed in after the code")
+        XCTAssertTrue(first.device.remembered)
+        // No e-mail, user, pool or client id in the names other processes could see.
         for account in store.accounts {
             for clear in ["gina", poolId, clientId] { XCTAssertFalse(account.contains(clear), account) }
         }
@@ -147,10 +120,9 @@ final class SignInTests: XCTestCase {
         XCTAssertTrue(removed)
         let local = try await client.currentDevice(username: "gina")
         XCTAssertNil(local)
-        guard case let .smsCode(again) = try await client.signIn(username: "gina", password: password) else {
-            return XCTFail("MFA again without the local device")
-        }
-        _ = try await again.submit(code: try emulator.lastSmsCode("gina"))
+        let again = try smsStep(try await client.signIn(username: "gina", password: password),
+                                "MFA again without the local device")
+        _ = try signedIn(try await again.submit(code: emulator.lastSmsCode("gina")), "signed in after the code")
         let nobody = try await offline.forgetDeviceLocally(username: "nobody")
         XCTAssertFalse(nobody)
         // The new device's record (the index is the SDK's bookkeeping, not counted).
@@ -158,65 +130,85 @@ final class SignInTests: XCTestCase {
         XCTAssertEqual(count, 1)
         XCTAssertTrue(store.accounts.isEmpty, "\(store.accounts)")
 
-        do {
-            _ = try await client.signInWithPasswordBytes(username: "gina", password: Data([0xff, 0xfe]))
-            XCTFail("signed in with bytes that are not UTF-8")
-        } catch CognitoError.InvalidStepAnswer {
-            // expected
+        let notUtf8 = Data([0xff, 0xfe])
+        let error = await thrownError { try await client.signInWithPasswordBytes(username: "gina", password: notUtf8) }
+        guard case CognitoError.InvalidStepAnswer? = error as? CognitoError else {
+            return XCTFail("InvalidStepAnswer expected, got \(String(describing: error))")
         }
     }
 
     func testAStoreThatThrowsSurfacesAsStoreFailed() async throws {
-        do {
-            _ = try await client(store: ThrowingStore()).signIn(username: "erin", password: password)
-            XCTFail("signed in although the store throws")
-        } catch CognitoError.StoreFailed {
-            // expected
+        let client = try emulator.client(store: ThrowingStore())
+        let error = await thrownError { try await client.signIn(username: "erin", password: password) }
+        guard case let CognitoError.StoreFailed(reason)? = error as? CognitoError else {
+            return XCTFail("StoreFailed expected, got \(String(describing: error))")
         }
+        XCTAssertTrue(reason.contains("disk on fire"), reason)
     }
 
     func testALockedStoreSurfacesAsStoreUnavailable() async throws {
-        do {
-            _ = try await client(store: LockedStore()).signIn(username: "frank", password: password)
-            XCTFail("signed in although the store is locked")
-        } catch let CognitoError.StoreUnavailable(reason) {
-            XCTAssertEqual(reason, "locked")
+        let client = try emulator.client(store: LockedStore())
+        let error = await thrownError { try await client.signIn(username: "frank", password: password) }
+        guard let error = error as? CognitoError,
+              case let CognitoError.StoreUnavailable(reason) = error else {
+            return XCTFail("StoreUnavailable expected, got \(String(describing: error))")
         }
+        XCTAssertEqual(reason, "locked")
+        XCTAssertTrue(error.isRetryable())
     }
 
-    func testTwentyConcurrentSignIns() async throws {
-        let client = try client()
-        let results = try await withThrowingTaskGroup(of: SignedIn.self) { group in
-            for i in 0..<20 {
-                let user = String(format: "user%02d", i)
-                group.addTask { try await self.signInWithSms(client, user) }
+    func testTwentyConcurrentSignInsFromSwiftTasks() async throws {
+        let emulator = try emulator
+        let client = try emulator.client()
+        let users = (0..<20).map { String(format: "user%02d", $0) }
+        let results = try await withThrowingTaskGroup(of: (String, SignedIn).self) { group in
+            for user in users {
+                group.addTask { (user, try await emulator.signInWithSms(client, user)) }
             }
-            var all: [SignedIn] = []
+            var all: [(String, SignedIn)] = []
             for try await result in group { all.append(result) }
             return all
         }
         XCTAssertEqual(results.count, 20)
-        XCTAssertTrue(results.allSatisfy { $0.device.remembered })
-        XCTAssertEqual(Set(results.compactMap { $0.device.deviceKey }).count, 20)
+        for (user, signedIn) in results {
+            XCTAssertEqual(signedIn.username, user)
+            XCTAssertTrue(signedIn.device.remembered, "\(user): \(signedIn.device)")
+        }
+        XCTAssertEqual(Set(results.compactMap { $0.1.device.deviceKey }).count, 20)
     }
 
     func testSecretsAreNotPrinted() {
         let config = ClientConfig(userPoolId: poolId, clientId: clientId, clientSecret: "s3cr3t-client-secret")
-        XCTAssertFalse(String(describing: config).contains("s3cr3t"))
+        let printedConfig = String(describing: config) + String(reflecting: config)
+        XCTAssertFalse(printedConfig.contains("s3cr3t"), printedConfig)
         let tokens = Tokens(idToken: "id.jwt.value", accessToken: "access.jwt.value",
                             refreshToken: "refresh-value", tokenType: "Bearer", expiresAt: Date())
         let printed = String(describing: tokens) + String(reflecting: tokens)
         for secret in ["id.jwt.value", "access.jwt.value", "refresh-value"] {
             XCTAssertFalse(printed.contains(secret), printed)
         }
+        XCTAssertTrue(printed.contains("[redacted]"), printed)
     }
 
-    func testAMalformedPoolIdFailsInTheConstructor() {
-        XCTAssertThrowsError(try Client(config: ClientConfig(userPoolId: "no-underscore", clientId: clientId, store: MemoryStore()))) { error in
-            guard case CognitoError.Configuration = error else {
-                return XCTFail("Configuration expected, got \(error)")
+    func testAMalformedPoolIdOrPlainHttpToAnotherHostFailsInTheConstructor() throws {
+        for config in [
+            ClientConfig(userPoolId: "no-underscore", clientId: clientId, store: MemoryStore()),
+            // Would otherwise become a request to a made-up cognito-idp.evil.example... host.
+            ClientConfig(userPoolId: "evil.example_Abc", clientId: clientId, store: MemoryStore()),
+            ClientConfig(userPoolId: poolId, clientId: clientId, endpoint: "http://10.0.0.2:9229", store: MemoryStore()),
+        ] {
+            XCTAssertThrowsError(try Client(config: config), "\(config)") { error in
+                guard case let CognitoError.Configuration(reason)? = error as? CognitoError else {
+                    return XCTFail("Configuration expected, got \(error)")
+                }
+                XCTAssertFalse(reason.isEmpty)
             }
         }
+        // https anywhere, plain http to this machine.
+        _ = try Client(config: ClientConfig(userPoolId: poolId, clientId: clientId,
+                                            endpoint: "https://proxy.example", store: MemoryStore()))
+        _ = try Client(config: ClientConfig(userPoolId: poolId, clientId: clientId,
+                                            endpoint: "http://localhost:9", store: MemoryStore()))
     }
 
     func testKeychainOptionsAreCheckedInTheConstructor() throws {
@@ -228,10 +220,12 @@ final class SignInTests: XCTestCase {
             ClientConfig(userPoolId: poolId, clientId: clientId, store: MemoryStore(), keychain: KeychainOptions()),
         ] {
             XCTAssertThrowsError(try Client(config: config)) { error in
-                guard case CognitoError.Configuration = error else {
+                guard case let CognitoError.Configuration(reason)? = error as? CognitoError else {
                     return XCTFail("Configuration expected, got \(error)")
                 }
+                XCTAssertFalse(reason.isEmpty)
             }
         }
     }
 }
+

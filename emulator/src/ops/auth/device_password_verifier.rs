@@ -67,6 +67,7 @@ pub(super) fn answer(
             client_id: &flow.client_id,
             username: &flow.username,
             device_key: flow.device_key.clone(),
+            first_factor: flow.first_factor,
         },
     )
 }

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::{check_secret_hash, client_of};
 use crate::app::{App, random_b64};
 use crate::error::{ApiError, ApiResult};
+use crate::fidelity::FirstFactor;
 use crate::store::{Pool, Session, Stage, Store, User, now};
 
 /// One sign-in in progress.
@@ -21,6 +22,8 @@ pub(super) struct Flow {
     pub(super) mfa_done: bool,
     pub(super) mfa_answered: bool,
     pub(super) new_password_set: bool,
+    /// How the password was proven (SRP unless the flow says otherwise).
+    pub(super) first_factor: FirstFactor,
 }
 
 impl Flow {
@@ -41,6 +44,7 @@ impl Flow {
             mfa_done: false,
             mfa_answered: false,
             new_password_set: false,
+            first_factor: FirstFactor::PasswordSrp,
         }
     }
 
@@ -54,6 +58,7 @@ impl Flow {
             mfa_done: s.mfa_done,
             mfa_answered: s.mfa_answered,
             new_password_set: s.new_password_set,
+            first_factor: s.first_factor,
         }
     }
 
@@ -71,7 +76,8 @@ pub(super) enum Answer {
     Passed,
     /// Accepted, and it opened another challenge (SELECT_MFA_TYPE's choice): this response.
     Challenge(Value),
-    /// A wrong answer: the session stays usable for another try, as Cognito does.
+    /// A wrong answer: the session stays usable for another try under the switch
+    /// `wrong-code-keeps-session` (the default).
     Retry(ApiError),
 }
 
@@ -101,6 +107,7 @@ pub(super) fn open_session(app: &App, store: &mut Store, flow: &Flow, stage: Sta
             mfa_done: flow.mfa_done,
             mfa_answered: flow.mfa_answered,
             new_password_set: flow.new_password_set,
+            first_factor: flow.first_factor,
             created: now(),
         },
     );

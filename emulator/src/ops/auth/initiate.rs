@@ -10,6 +10,7 @@ use super::next_step::continue_flow;
 use super::{check_secret_hash, client_of, parse_public_a, password_verifier};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
+use crate::fidelity::FirstFactor;
 use crate::ops::tokens::{Rotation, refresh};
 use crate::ops::users::password_matches;
 use crate::ops::{Req, param};
@@ -132,7 +133,7 @@ fn user_password_auth(
     let password = param(params, "PASSWORD")?;
     let (flow, user, pool_name) = {
         let store = app.store();
-        let (flow, pool, user) = start_flow(
+        let (mut flow, pool, user) = start_flow(
             &store,
             client_id,
             params,
@@ -140,6 +141,9 @@ fn user_password_auth(
             password_flow.client_setting(),
             "USER_PASSWORD_AUTH flow not enabled for this client",
         )?;
+        // Device tracking follows the SRP path: the device key this sign-in gets cannot be
+        // confirmed (AWS knowledge center; amplify-js issue 2087).
+        flow.first_factor = FirstFactor::PlainPassword;
         (flow, user.clone(), pool.srp_pool_name().to_owned())
     };
     if !password_matches(&pool_name, &user, password) {
@@ -149,7 +153,8 @@ fn user_password_auth(
     continue_flow(app, &mut store, flow)
 }
 
-/// REFRESH_TOKEN_AUTH (and its other name REFRESH_TOKEN): new tokens, never rotated.
+/// REFRESH_TOKEN_AUTH (and its other name REFRESH_TOKEN): new tokens, never rotated; refused
+/// in an app client with refresh-token rotation.
 fn refresh_token_auth(
     app: &App,
     client_id: &str,
@@ -158,27 +163,28 @@ fn refresh_token_auth(
     let token = param(params, "REFRESH_TOKEN")?;
     let mut store = app.store();
     let client = client_of(&store, client_id)?.1.clone();
+    // "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh token
+    // rotation enabled." (refresh-token guide); its type and message: the switch
+    // `refresh-token-auth-rotation-refusal`.
+    if client.refresh_token_rotation {
+        return Err(app.fidelity().rotation_refusal());
+    }
     if !client.allows("ALLOW_REFRESH_TOKEN_AUTH") {
         return Err(ApiError::invalid_parameter(
             "Refresh Token auth flow is not enabled for this client.",
         ));
     }
     if client.secret.is_some() {
-        // The hash is over the user's internal name (or sub), which only the token knows.
+        // The hash is over the user's internal name, which only the token knows (the one
+        // GetUser returns: aws-sdk-net-extensions-cognito issue 122 and pull request 126; in a
+        // pool with e-mail or phone as username that name is the sub).
         let username = store
             .refresh_tokens
             .get(token)
             .map(|r| r.username.clone())
             .unwrap_or_default();
-        let sub = store
-            .pool_of_client(client_id)
-            .ok()
-            .and_then(|p| p.users.get(&username))
-            .map(|u| u.sub().to_owned())
-            .unwrap_or_default();
         let given = params.get("SECRET_HASH").map(String::as_str);
-        check_secret_hash(&client, &username, given)
-            .or_else(|e| check_secret_hash(&client, &sub, given).map_err(|_| e))?;
+        check_secret_hash(&client, &username, given)?;
     }
     refresh(
         app,

@@ -54,6 +54,7 @@ pub(super) fn continue_flow(app: &App, store: &mut Store, mut flow: Flow) -> Api
             client_id: &flow.client_id,
             username: &flow.username,
             device_key: flow.device_key.clone(),
+            first_factor: flow.first_factor,
         },
     )
 }

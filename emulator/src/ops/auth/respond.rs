@@ -73,9 +73,12 @@ fn session_step(
     match answer {
         Answer::Passed => continue_flow(app, &mut store, flow),
         Answer::Challenge(next) => Ok(next),
-        // A wrong code leaves the session usable for another try, as Cognito does.
+        // A wrong code: whether the Session stays usable for another try is not settled (the
+        // switch `wrong-code-keeps-session`).
         Answer::Retry(e) => {
-            store.sessions.insert(session_id.to_owned(), session);
+            if app.fidelity().wrong_code_keeps_session {
+                store.sessions.insert(session_id.to_owned(), session);
+            }
             Err(e)
         }
     }

@@ -9,10 +9,23 @@
 //! [`EmulatorConfig::fidelity`](crate::EmulatorConfig) in Rust, or at run time with
 //! `POST /_emulator/fidelity {"NAME": "VALUE", ...}` (also accepted by `POST /_emulator/faults`
 //! as `{"fidelity": {...}}`); `GET /_emulator/fidelity` shows the values in force.
+//!
+//! Layout: this module holds [`Fidelity`] and its parsing; `values` the values of the switches
+//! that are not booleans and the answers they word.
+
+#[cfg(test)]
+mod tests;
+mod values;
 
 use serde::Serialize;
 
 use crate::error::ApiError;
+pub use values::{
+    CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS, EXPIRED_SESSION_MESSAGES, FirstFactor,
+    ROTATION_REFUSAL_MESSAGE, ROTATION_REFUSALS, SECRET_HASH_MISMATCH_MESSAGES,
+    UnknownOperationAnswer,
+};
+use values::{boolean, one_of};
 
 /// The open behaviours. [`Default`] is the value the public evidence leans to, or the one AWS's
 /// own documentation implies; the other value is what some users report.
@@ -62,72 +75,39 @@ pub struct Fidelity {
     pub admin_list_devices_remembered_only: bool,
     /// `secret-hash-mismatch-message`: the message of the NotAuthorizedException that answers a
     /// wrong SECRET_HASH (or client secret). Both wordings are quoted from real answers
-    /// (laravel-aws-cognito-auth issue 26; amplify-android issue 3111, since 2023); which one a
+    /// (laravel-aws-cognito-auth issue 26; aws-sdk-net-extensions-cognito issue 94, 2022); which one a
     /// given endpoint sends is not settled. One of [`SECRET_HASH_MISMATCH_MESSAGES`] (`{client}`
     /// stands for the client id); default the first.
     pub secret_hash_mismatch_message: &'static str,
     /// `unknown-operation-answer`: how an endpoint answers an operation it does not have.
     /// Default [`UnknownOperationAnswer::UnknownOperationException`].
     pub unknown_operation_answer: UnknownOperationAnswer,
-}
-
-/// The messages `expired-session-message` takes: the default, and the same without its tail.
-pub const EXPIRED_SESSION_MESSAGES: [&str; 2] = [
-    "Invalid session for the user, session is expired.",
-    "Invalid session for the user.",
-];
-
-/// The messages `secret-hash-mismatch-message` takes; `{client}` is the client id.
-pub const SECRET_HASH_MISMATCH_MESSAGES: [&str; 2] = [
-    "Unable to verify secret hash for client {client}",
-    "SecretHash does not match for the client: {client}",
-];
-
-/// The answers `unknown-operation-answer` takes (HTTP 400 each, the operation named in the
-/// message).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum UnknownOperationAnswer {
-    /// `UnknownOperationException` "The operation X is not supported by cognito-emulator." (the
-    /// AWS JSON protocol's generic answer).
-    UnknownOperationException,
-    /// `InvalidAction` "Unknown Cognito IDP action: X" (ministack issue 1031).
-    InvalidAction,
-    /// `UnsupportedOperation` "Operation X is not supported." (floci issue 234).
-    UnsupportedOperation,
-}
-
-impl UnknownOperationAnswer {
-    /// Every value, the default first.
-    pub const ALL: [UnknownOperationAnswer; 3] = [
-        UnknownOperationAnswer::UnknownOperationException,
-        UnknownOperationAnswer::InvalidAction,
-        UnknownOperationAnswer::UnsupportedOperation,
-    ];
-
-    /// The switch value, which is also the `__type` of the answer.
-    pub fn name(self) -> &'static str {
-        match self {
-            UnknownOperationAnswer::UnknownOperationException => "UnknownOperationException",
-            UnknownOperationAnswer::InvalidAction => "InvalidAction",
-            UnknownOperationAnswer::UnsupportedOperation => "UnsupportedOperation",
-        }
-    }
-
-    /// The answer to a call of `operation`, which the endpoint does not have.
-    pub fn error(self, operation: &str) -> ApiError {
-        let message = match self {
-            UnknownOperationAnswer::UnknownOperationException => {
-                format!("The operation {operation} is not supported by cognito-emulator.")
-            }
-            UnknownOperationAnswer::InvalidAction => {
-                format!("Unknown Cognito IDP action: {operation}")
-            }
-            UnknownOperationAnswer::UnsupportedOperation => {
-                format!("Operation {operation} is not supported.")
-            }
-        };
-        ApiError::new(self.name(), message)
-    }
+    /// `refresh-token-auth-rotation-refusal`: the error type of the refusal of
+    /// REFRESH_TOKEN_AUTH in an app client with refresh-token rotation (the refusal is
+    /// documented, its type and message are not). One of [`ROTATION_REFUSALS`]; default the
+    /// first.
+    pub refresh_token_auth_rotation_refusal: &'static str,
+    /// `user-auth-tracks-any-factor`: whether a USER_AUTH sign-in without SRP (a plain
+    /// password, a one-time code, a passkey) gets a device key ConfirmDevice accepts. "You must
+    /// use the USER_SRP_AUTH authentication flow to use the device tracking feature" (AWS
+    /// knowledge center) predates USER_AUTH; the newer device guide says a device key comes
+    /// with "any sign-in". Default `false` (SRP only). Takes effect once the emulator has
+    /// USER_AUTH ([`Fidelity::device_confirmable`]).
+    pub user_auth_tracks_any_factor: bool,
+    /// `confirm-device-unknown-key`: the answer of ConfirmDevice to an unknown or another
+    /// user's device key. One of [`CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS`] by type; default the
+    /// first ("Invalid device key given.").
+    pub confirm_device_unknown_key: &'static str,
+    /// `wrong-code-keeps-session`: whether a wrong SMS / e-mail / TOTP code leaves the
+    /// challenge's Session usable for another try (the message "Invalid code or auth state for
+    /// the user." is public, amplify-js issue 3066; what happens to the Session is not).
+    /// Default `true`.
+    pub wrong_code_keeps_session: bool,
+    /// `refresh-resets-auth-time`: whether tokens from a refresh carry the refresh's time as
+    /// `auth_time` instead of the sign-in's (OIDC Core 12.2 requires the sign-in's; oidc-client-ts
+    /// issue 2107 reports Cognito resetting it with rotation, a bug AWS acknowledged). Default
+    /// `false`.
+    pub refresh_resets_auth_time: bool,
 }
 
 impl Default for Fidelity {
@@ -145,12 +125,17 @@ impl Default for Fidelity {
             admin_list_devices_remembered_only: false,
             unknown_operation_answer: UnknownOperationAnswer::UnknownOperationException,
             secret_hash_mismatch_message: SECRET_HASH_MISMATCH_MESSAGES[0],
+            refresh_token_auth_rotation_refusal: ROTATION_REFUSALS[0],
+            user_auth_tracks_any_factor: false,
+            confirm_device_unknown_key: CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS[0].0,
+            wrong_code_keeps_session: true,
+            refresh_resets_auth_time: false,
         }
     }
 }
 
 /// The switch names, in the order of [`Fidelity`]'s fields.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 17] = [
     "remembered-device-skips-email-otp",
     "mfa-after-new-password",
     "mfa-after-mfa-enabled",
@@ -163,75 +148,66 @@ pub const NAMES: [&str; 12] = [
     "admin-list-devices-remembered-only",
     "unknown-operation-answer",
     "secret-hash-mismatch-message",
+    "refresh-token-auth-rotation-refusal",
+    "user-auth-tracks-any-factor",
+    "confirm-device-unknown-key",
+    "wrong-code-keeps-session",
+    "refresh-resets-auth-time",
 ];
 
 /// The tolerances [`Fidelity::matrix`] uses: the default and a tight one.
 pub const TOLERANCES: [u64; 2] = [300, 30];
 
-fn boolean(name: &str, value: &str) -> Result<bool, String> {
-    match value {
-        "true" | "yes" | "on" => Ok(true),
-        "false" | "no" | "off" => Ok(false),
-        other => Err(format!("{name} takes true or false, not {other:?}")),
-    }
-}
-
 impl Fidelity {
+    /// The boolean switch called `name`, if it is one.
+    fn boolean_switch(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
+            "remembered-device-skips-email-otp" => &mut self.remembered_device_skips_email_otp,
+            "mfa-after-new-password" => &mut self.mfa_after_new_password,
+            "mfa-after-mfa-enabled" => &mut self.mfa_after_mfa_enabled,
+            "forget-device-revokes-access-token" => &mut self.forget_device_revokes_access_token,
+            "not-remembered-device-proves" => &mut self.not_remembered_device_proves,
+            "refresh-issues-new-device" => &mut self.refresh_issues_new_device,
+            "device-group-key-per-device" => &mut self.device_group_key_per_device,
+            "admin-list-devices-remembered-only" => &mut self.admin_list_devices_remembered_only,
+            "user-auth-tracks-any-factor" => &mut self.user_auth_tracks_any_factor,
+            "wrong-code-keeps-session" => &mut self.wrong_code_keeps_session,
+            "refresh-resets-auth-time" => &mut self.refresh_resets_auth_time,
+            _ => return None,
+        })
+    }
+
     /// Sets one switch by name; an unknown name or value is an error naming the choices.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        if let Some(switch) = self.boolean_switch(name) {
+            *switch = boolean(name, value)?;
+            return Ok(());
+        }
         match name {
-            "remembered-device-skips-email-otp" => {
-                self.remembered_device_skips_email_otp = boolean(name, value)?
-            }
-            "mfa-after-new-password" => self.mfa_after_new_password = boolean(name, value)?,
-            "mfa-after-mfa-enabled" => self.mfa_after_mfa_enabled = boolean(name, value)?,
-            "forget-device-revokes-access-token" => {
-                self.forget_device_revokes_access_token = boolean(name, value)?
-            }
-            "not-remembered-device-proves" => {
-                self.not_remembered_device_proves = boolean(name, value)?
-            }
-            "refresh-issues-new-device" => self.refresh_issues_new_device = boolean(name, value)?,
             "timestamp-tolerance" => {
                 self.timestamp_tolerance_seconds = value
                     .parse()
                     .map_err(|_| format!("{name} takes a number of seconds, not {value:?}"))?
             }
             "expired-session-message" => {
-                self.expired_session_message = EXPIRED_SESSION_MESSAGES
-                    .into_iter()
-                    .find(|m| *m == value)
-                    .ok_or_else(|| {
-                        format!("{name} takes one of {EXPIRED_SESSION_MESSAGES:?}, not {value:?}")
-                    })?
+                self.expired_session_message =
+                    one_of(name, value, &EXPIRED_SESSION_MESSAGES, |m| m)?
             }
             "secret-hash-mismatch-message" => {
-                self.secret_hash_mismatch_message = SECRET_HASH_MISMATCH_MESSAGES
-                    .into_iter()
-                    .find(|m| *m == value)
-                    .ok_or_else(|| {
-                        format!(
-                            "{name} takes one of {SECRET_HASH_MISMATCH_MESSAGES:?}, not {value:?}"
-                        )
-                    })?
-            }
-            "device-group-key-per-device" => {
-                self.device_group_key_per_device = boolean(name, value)?
-            }
-            "admin-list-devices-remembered-only" => {
-                self.admin_list_devices_remembered_only = boolean(name, value)?
+                self.secret_hash_mismatch_message =
+                    one_of(name, value, &SECRET_HASH_MISMATCH_MESSAGES, |m| m)?
             }
             "unknown-operation-answer" => {
-                self.unknown_operation_answer = UnknownOperationAnswer::ALL
-                    .into_iter()
-                    .find(|a| a.name() == value)
-                    .ok_or_else(|| {
-                        let names: Vec<&str> = UnknownOperationAnswer::ALL
-                            .iter()
-                            .map(|a| a.name())
-                            .collect();
-                        format!("{name} takes one of {}, not {value:?}", names.join(", "))
-                    })?
+                self.unknown_operation_answer =
+                    one_of(name, value, &UnknownOperationAnswer::ALL, |a| a.name())?
+            }
+            "refresh-token-auth-rotation-refusal" => {
+                self.refresh_token_auth_rotation_refusal =
+                    one_of(name, value, &ROTATION_REFUSALS, |t| t)?
+            }
+            "confirm-device-unknown-key" => {
+                self.confirm_device_unknown_key =
+                    one_of(name, value, &CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS, |a| a.0)?.0
             }
             other => {
                 return Err(format!(
@@ -283,6 +259,11 @@ impl Fidelity {
             NAMES[9]: self.admin_list_devices_remembered_only,
             NAMES[10]: self.unknown_operation_answer.name(),
             NAMES[11]: self.secret_hash_mismatch_message,
+            NAMES[12]: self.refresh_token_auth_rotation_refusal,
+            NAMES[13]: self.user_auth_tracks_any_factor,
+            NAMES[14]: self.confirm_device_unknown_key,
+            NAMES[15]: self.wrong_code_keeps_session,
+            NAMES[16]: self.refresh_resets_auth_time,
         })
     }
 
@@ -299,12 +280,41 @@ impl Fidelity {
         ApiError::not_authorized(self.expired_session_message)
     }
 
+    /// The refusal of REFRESH_TOKEN_AUTH in an app client with refresh-token rotation.
+    pub fn rotation_refusal(&self) -> ApiError {
+        ApiError::new(
+            self.refresh_token_auth_rotation_refusal,
+            ROTATION_REFUSAL_MESSAGE,
+        )
+    }
+
+    /// ConfirmDevice's answer to an unknown or another user's device key.
+    pub fn unknown_device_key(&self) -> ApiError {
+        let (kind, message) = CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS
+            .into_iter()
+            .find(|(kind, _)| *kind == self.confirm_device_unknown_key)
+            .unwrap_or(CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS[0]);
+        ApiError::new(kind, message)
+    }
+
+    /// Whether a device key issued after a sign-in whose first factor was `first` can be
+    /// confirmed. USER_SRP_AUTH: yes; USER_PASSWORD_AUTH: no ("You must use the USER_SRP_AUTH
+    /// authentication flow to use the device tracking feature", AWS knowledge center;
+    /// ConfirmDevice then answers "Invalid device key given.", amplify-js issue 2087); USER_AUTH
+    /// without SRP: the switch `user-auth-tracks-any-factor`.
+    pub fn device_confirmable(&self, first: FirstFactor) -> bool {
+        match first {
+            FirstFactor::PasswordSrp => true,
+            FirstFactor::PlainPassword => false,
+            FirstFactor::UserAuthWithoutSrp => self.user_auth_tracks_any_factor,
+        }
+    }
+
     /// Every combination of the six boolean switches that change the device lifecycle (64), each
     /// tolerance in [`TOLERANCES`] taken by half of them and `device-group-key-per-device` by
     /// the other split in half: every value of every such switch, and every combination of the
-    /// ones that change what a sign-in asks. The switches the lifecycle does not meet
-    /// (`expired-session-message`, `admin-list-devices-remembered-only`,
-    /// `unknown-operation-answer`) stay at their defaults; their own tests run each value.
+    /// ones that change what a sign-in asks. The switches the
+    /// lifecycle does not meet stay at their defaults; their own tests run each value.
     pub fn matrix() -> Vec<Fidelity> {
         (0u32..64)
             .map(|bits| Fidelity {
@@ -337,6 +347,11 @@ impl Fidelity {
             admin_list_devices_remembered_only: true,
             unknown_operation_answer: UnknownOperationAnswer::InvalidAction,
             secret_hash_mismatch_message: SECRET_HASH_MISMATCH_MESSAGES[1],
+            refresh_token_auth_rotation_refusal: ROTATION_REFUSALS[1],
+            user_auth_tracks_any_factor: true,
+            confirm_device_unknown_key: CONFIRM_DEVICE_UNKNOWN_KEY_ANSWERS[1].0,
+            wrong_code_keeps_session: false,
+            refresh_resets_auth_time: true,
         }
     }
 
@@ -354,63 +369,5 @@ impl Fidelity {
         } else {
             changed.join(",")
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_switch_parses_and_round_trips() {
-        let mut f = Fidelity::default();
-        for name in NAMES {
-            let value = match name {
-                "timestamp-tolerance" => "30",
-                "not-remembered-device-proves" => "false",
-                "expired-session-message" => EXPIRED_SESSION_MESSAGES[1],
-                "unknown-operation-answer" => "InvalidAction",
-                "secret-hash-mismatch-message" => SECRET_HASH_MISMATCH_MESSAGES[1],
-                _ => "true",
-            };
-            f.apply(&format!("{name}={value}")).unwrap();
-        }
-        assert_eq!(f, Fidelity::flipped());
-        let mut g = Fidelity::default();
-        g.apply_json(&f.to_json()).unwrap();
-        assert_eq!(g, f);
-        assert!(f.set("nonsense", "1").unwrap_err().contains("known:"));
-        assert!(f.apply("mfa-after-new-password=maybe").is_err());
-        assert!(f.apply("no-equals-sign").is_err());
-        assert!(f.apply("expired-session-message=Session gone").is_err());
-        assert!(f.apply("unknown-operation-answer=Nope").is_err());
-        for answer in UnknownOperationAnswer::ALL {
-            f.set("unknown-operation-answer", answer.name()).unwrap();
-            assert_eq!(f.unknown_operation_answer, answer);
-            let e = answer.error("GetTokensFromRefreshToken");
-            assert_eq!((e.status, e.kind), (400, answer.name()));
-            assert!(e.message.contains("GetTokensFromRefreshToken"), "{e}");
-        }
-        f.set("expired-session-message", EXPIRED_SESSION_MESSAGES[1])
-            .unwrap();
-        assert_eq!(f.invalid_session().message, "Invalid session for the user.");
-    }
-
-    #[test]
-    fn the_matrix_gives_every_value_of_every_switch() {
-        let m = Fidelity::matrix();
-        assert_eq!(m.len(), 64);
-        for t in TOLERANCES {
-            assert!(m.iter().any(|f| f.timestamp_tolerance_seconds == t));
-        }
-        for per_device in [false, true] {
-            assert!(
-                m.iter()
-                    .any(|f| f.device_group_key_per_device == per_device)
-            );
-        }
-        let distinct: std::collections::HashSet<String> = m.iter().map(|f| f.label()).collect();
-        assert_eq!(distinct.len(), 64);
-        assert_eq!(Fidelity::default().label(), "defaults");
     }
 }
