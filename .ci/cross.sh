@@ -61,9 +61,8 @@ check_one() {
   fi
   # The default features (a Rust app's build): the library.
   run env "${env[@]}" cargo clippy -p cognito-device-auth --target "$t" --lib -- -D warnings
-  # With the uniffi export layer (what bindings/ffi links for Swift and Kotlin): the library and
-  # its tests.
-  run env "${env[@]}" cargo clippy -p cognito-device-auth --features ffi --target "$t" \
+  # The uniffi facade (bindings/ffi, what Swift and Kotlin load): the library and its tests.
+  run env "${env[@]}" cargo clippy -p cognito-device-auth-ffi --target "$t" \
     --lib --tests -- -D warnings
 }
 

@@ -31,11 +31,12 @@ export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$wine"
 echo "== Windows examples (the CLI and soak tests run them)"
 cargo build --target "$target" -p cognito-device-auth --examples
 echo "== Windows tests under Wine"
-# With the uniffi export layer, so that its unit tests (src/ffi) run on Windows too.
-cargo test --target "$target" -p cognito-device-auth --features ffi --lib \
+cargo test --target "$target" -p cognito-device-auth --lib \
   --test sign_in --test device_lifecycle --test mfa --test faults --test store_semantics \
   --test hostile_server --test vectors --test srp_bad_input --test fuzz_regressions \
   --test signin_cli --test soak --test keychain_windows
+# The uniffi facade's unit tests (bindings/ffi) run on Windows too.
+cargo test --target "$target" -p cognito-device-auth-ffi --lib
 
 echo "== a Rust app that depends on the SDK (.ci/dependent-app), built for Windows and run"
 # Its own workspace; the SDK's lock file keeps it on the versions every other stage tested.

@@ -30,7 +30,9 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use cognito_device_auth::store::{KeychainStore, MemoryStore, SecretStore, StoreError};
-use cognito_device_auth::{Client, ClientConfig, Error, MfaType, RememberedStatus, SignInStep};
+use cognito_device_auth::{
+    Client, ClientConfig, Error, MfaType, RememberedStatus, SignInStep, StepError,
+};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -215,11 +217,17 @@ fn ask_hidden(prompt: &str) -> Result<String> {
 
 /// Asks for a code until it is accepted (a wrong code may be retried, as Cognito allows).
 macro_rules! until_accepted {
-    ($prompt:expr, |$code:ident| $call:expr) => {
+    ($prompt:expr, $step:ident, |$code:ident| $call:expr) => {
         loop {
             let $code = ask($prompt)?;
             match $call.await {
-                Err(Error::CodeMismatch(_)) => eprintln!("wrong code, try again"),
+                Err(StepError {
+                    error: Error::CodeMismatch(_),
+                    step: Some(step),
+                }) => {
+                    eprintln!("wrong code, try again");
+                    $step = step;
+                }
                 other => break other?,
             }
         }
@@ -281,7 +289,8 @@ async fn run(args: &Args) -> Result<()> {
                 if let Some(destination) = s.destination() {
                     println!("a code was sent to {destination}");
                 }
-                until_accepted!(prompt, |code| s.submit(&code))
+                let mut s = s;
+                until_accepted!(prompt, s, |code| s.submit(&code))
             }
             SignInStep::SelectMfaType(s) => {
                 let choice = ask("MFA type [sms/totp/email]: ")?;
@@ -297,7 +306,8 @@ async fn run(args: &Args) -> Result<()> {
                 println!("add this account to your authenticator app:");
                 println!("  secret: {}", s.secret().expose());
                 println!("  {}", s.otpauth_uri().expose());
-                until_accepted!("authenticator code: ", |code| s.verify(&code, None))
+                let mut s = s;
+                until_accepted!("authenticator code: ", s, |code| s.verify(&code, None))
             }
             SignInStep::NewPassword(s) => {
                 let new_password = ask_hidden("new password: ")?;
@@ -314,7 +324,7 @@ async fn run(args: &Args) -> Result<()> {
                 } else {
                     RememberedStatus::NotRemembered
                 };
-                s.answer(status).await?
+                SignInStep::Done(s.answer(status).await)
             }
         };
     };

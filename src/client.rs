@@ -18,7 +18,6 @@ use crate::validate;
 
 /// Which sessions [`Client::sign_out`] ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum SignOutScope {
     /// This session only: its refresh token is revoked (RevokeToken).
     ThisSession,
@@ -153,9 +152,8 @@ impl Client {
     }
 
     /// One device of the signed-in user.
-    pub async fn device(&self, tokens: &Tokens, device_key: &str) -> Result<Device, Error> {
-        let key = DeviceKey::new(device_key);
-        devices::get(&self.pool, &RoundTrips::default(), tokens, &key)
+    pub async fn device(&self, tokens: &Tokens, device_key: &DeviceKey) -> Result<Device, Error> {
+        devices::get(&self.pool, &RoundTrips::default(), tokens, device_key)
             .await?
             .ok_or_else(|| Error::InvalidServerAnswer("GetDevice without a device".into()))
     }
@@ -166,12 +164,12 @@ impl Client {
         &self,
         tokens: &Tokens,
         username: &str,
-        device_key: &str,
+        device_key: &DeviceKey,
         status: RememberedStatus,
     ) -> Result<(), Error> {
-        let key = DeviceKey::new(device_key);
-        devices::update_status(&self.pool, &RoundTrips::default(), tokens, &key, status).await?;
-        devices::store_status(&self.pool, username, &key, status).await
+        let trips = RoundTrips::default();
+        devices::update_status(&self.pool, &trips, tokens, device_key, status).await?;
+        devices::store_status(&self.pool, username, device_key, status).await
     }
 
     /// Forgets a device on the server: this device when `device_key` is `None` or this
@@ -182,10 +180,9 @@ impl Client {
         &self,
         tokens: &Tokens,
         username: &str,
-        device_key: Option<&str>,
+        device_key: Option<&DeviceKey>,
     ) -> Result<(), Error> {
-        let key = device_key.map(DeviceKey::new);
-        devices::forget(&self.pool, tokens, username, key.as_ref()).await
+        devices::forget(&self.pool, tokens, username, device_key).await
     }
 
     /// Removes this user's device secret and alias entries from this machine now: the offline

@@ -1,7 +1,11 @@
-//! One table of Cognito's error codes and what each means for this client. Every decision
-//! about a service error reads it: which error the app gets, whether a call is repeated now,
-//! whether the app may try again later, whether the endpoint lacks an operation. Whether an
-//! error means that a device is gone depends on its message too: see [`device_gone`].
+//! The one place that decides what a failure means. A failed call arrives here as a
+//! [`Failure`] (Cognito's code, message and HTTP status, or a transport fault), and this module
+//! alone answers every question about it: which [`Error`] the app gets, whether the call is
+//! repeated now, whether the app may try again later, whether the endpoint lacks an
+//! operation, whether the device presented is gone, whether a sign-in step stays open. The
+//! transport, refresh, device management and the sign-in only ask.
+
+use crate::error::{Error, ServiceDetails};
 
 /// What a Cognito error code means for the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +75,8 @@ pub(crate) fn meaning(code: &str) -> Meaning {
         .map_or(Meaning::Other, |(_, m)| *m)
 }
 
-/// Whether an error with this code and message means that the app may succeed by trying the
-/// same call again later.
+/// Whether an error with this code means that the app may succeed by trying the same call
+/// again later.
 pub(crate) fn retry_later(code: Option<&str>) -> bool {
     matches!(
         code.map(meaning),
@@ -107,9 +111,211 @@ pub(crate) fn session_expired(message: Option<&str>) -> bool {
     message.is_some_and(|m| m.to_ascii_lowercase().contains("session"))
 }
 
+/// How a failed call went wrong, as the transport saw it, before anything decides what it means.
+#[derive(Debug, Clone)]
+pub(crate) enum Failure {
+    /// The service answered with an error.
+    Service {
+        details: ServiceDetails,
+        status: Option<u16>,
+    },
+    /// No answer within the timeout; the request may have been processed.
+    Timeout(String),
+    /// The connection failed; the request may have been sent.
+    Network(String),
+    /// The connection was refused by our side (TLS: an untrusted certificate); not transient.
+    Refused(String),
+    /// An answer that is not a Cognito response (with its HTTP status when there was one).
+    BadResponse { status: Option<u16>, text: String },
+    /// The request could not be built (a bug or a bad configuration).
+    Construction(String),
+}
+
+impl Failure {
+    /// Cognito's error type, e.g. `NotAuthorizedException`.
+    pub(crate) fn code(&self) -> Option<&str> {
+        self.details().and_then(|d| d.error_type.as_deref())
+    }
+
+    /// Cognito's message.
+    pub(crate) fn message(&self) -> Option<&str> {
+        self.details().and_then(|d| d.message.as_deref())
+    }
+
+    /// What Cognito said, when it said something.
+    pub(crate) fn details(&self) -> Option<&ServiceDetails> {
+        match self {
+            Self::Service { details, .. } => Some(details),
+            _ => None,
+        }
+    }
+
+    fn meaning(&self) -> Option<Meaning> {
+        self.code().map(meaning)
+    }
+
+    /// Whether Cognito said that the device presented is gone ([`device_gone`]).
+    pub(crate) fn is_device_gone(&self, in_device_step: bool) -> bool {
+        device_gone(self.code(), self.message(), in_device_step)
+    }
+
+    /// ResourceNotFoundException "Device does not exist.": the device is gone on the server.
+    pub(crate) fn is_device_not_found(&self) -> bool {
+        self.code() == Some("ResourceNotFoundException") && self.is_device_gone(false)
+    }
+
+    /// The endpoint does not know the operation (it predates it).
+    pub(crate) fn is_unknown_operation(&self) -> bool {
+        self.meaning() == Some(Meaning::UnknownOperation)
+            || self
+                .message()
+                .is_some_and(|m| m.contains("GetTokensFromRefreshToken") && m.contains("not"))
+    }
+
+    /// Cognito refused the credentials of the call (NotAuthorizedException): for a refresh,
+    /// the refresh token (revoked, expired, or bound to a device the server does not hold).
+    pub(crate) fn is_refused(&self) -> bool {
+        self.code() == Some("NotAuthorizedException")
+    }
+
+    /// Rejected before any processing: safe to send again whatever the step.
+    pub(crate) fn is_throttle(&self) -> bool {
+        self.meaning() == Some(Meaning::Throttled)
+            || matches!(
+                self,
+                Self::Service {
+                    status: Some(429),
+                    ..
+                }
+            )
+    }
+
+    /// A fault that may pass: throttling, a server error, a dropped connection, a timeout.
+    pub(crate) fn is_transient(&self) -> bool {
+        self.is_throttle()
+            || matches!(self, Self::Timeout(_) | Self::Network(_))
+            || matches!(
+                self,
+                Self::Service { status: Some(s), .. } | Self::BadResponse { status: Some(s), .. }
+                    if *s >= 500
+            )
+            || self.meaning() == Some(Meaning::Transient)
+    }
+}
+
+impl From<Failure> for Error {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Service { details, .. } => service_error(details),
+            Failure::Timeout(m) => Error::Network(format!("timed out: {m}")),
+            Failure::Network(m) | Failure::Refused(m) => Error::Network(m),
+            Failure::BadResponse { text, .. } => Error::InvalidServerAnswer(text),
+            Failure::Construction(m) => Error::Configuration(m),
+        }
+    }
+}
+
+/// The app's error for what Cognito said, by the table above.
+fn service_error(details: ServiceDetails) -> Error {
+    match meaning(details.error_type.as_deref().unwrap_or_default()) {
+        // "Invalid session for the user, session is expired." and the like.
+        Meaning::NotAuthorized
+            if details.error_type.as_deref() == Some("NotAuthorizedException")
+                && session_expired(details.message.as_deref()) =>
+        {
+            Error::Expired(details)
+        }
+        Meaning::NotAuthorized => Error::NotAuthorized(details),
+        Meaning::CodeMismatch => Error::CodeMismatch(details),
+        Meaning::Expired => Error::Expired(details),
+        Meaning::InvalidPassword => Error::InvalidPassword(details),
+        Meaning::UserNotConfirmed => Error::UserNotConfirmed(details),
+        Meaning::PasswordResetRequired => Error::PasswordResetRequired(details),
+        Meaning::Throttled => Error::Throttled(details),
+        Meaning::LockedOut => Error::LockedOut(details),
+        Meaning::InvalidRequest => Error::InvalidRequest(details),
+        Meaning::Transient | Meaning::UnknownOperation | Meaning::Other => Error::Service(details),
+    }
+}
+
+impl Error {
+    /// Whether trying the same call again later can succeed: throttling, a lock-out that will
+    /// pass, a network failure, a locked store, a transient fault of the service. The bindings
+    /// carry its answer (Kotlin `CognitoException.isRetryable`, Swift `CognitoError.isRetryable`).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Throttled(_) | Self::LockedOut(_) | Self::Network(_) => true,
+            Self::StoreUnavailable(_) => true,
+            Self::Service(d) => retry_later(d.error_type.as_deref()),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a sign-in step stays open after this error, to be answered again: a wrong code, a
+/// refused new password, an answer that does not fit, and anything worth retrying. Every other
+/// error ends the sign-in (the app starts a new one), and what it held is dropped.
+pub(crate) fn keeps_the_step(e: &Error) -> bool {
+    e.is_retryable()
+        || matches!(
+            e,
+            Error::CodeMismatch(_) | Error::InvalidPassword(_) | Error::InvalidStepAnswer(_)
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn service(code: &str, message: &str) -> Failure {
+        Failure::Service {
+            details: ServiceDetails {
+                error_type: Some(code.to_owned()),
+                message: Some(message.to_owned()),
+                request_id: None,
+            },
+            status: Some(400),
+        }
+    }
+
+    #[test]
+    fn failures_become_the_errors_an_app_acts_on() {
+        let e = |code, message| Error::from(service(code, message));
+        assert!(matches!(
+            e("NotAuthorizedException", "Incorrect username or password."),
+            Error::NotAuthorized(_)
+        ));
+        assert!(matches!(
+            e(
+                "NotAuthorizedException",
+                "Invalid session for the user, session is expired."
+            ),
+            Error::Expired(_)
+        ));
+        assert!(matches!(
+            e("CodeMismatchException", "m"),
+            Error::CodeMismatch(_)
+        ));
+        // A lock-out is a lock-out, not throttling; both may be retried later.
+        let locked = e("TooManyFailedAttemptsException", "m");
+        assert!(matches!(locked, Error::LockedOut(_)), "{locked:?}");
+        assert!(locked.is_retryable() && !keeps_the_step(&Error::Misuse("x".into())));
+        let throttled = e("TooManyRequestsException", "m");
+        assert!(matches!(throttled, Error::Throttled(_)) && throttled.is_retryable());
+        assert!(!service("SomethingNew", "m").is_transient());
+        assert!(matches!(e("SomethingNew", "m"), Error::Service(_)));
+        assert!(matches!(
+            Error::from(Failure::Timeout("t".into())),
+            Error::Network(_)
+        ));
+        assert!(
+            Failure::Service {
+                details: ServiceDetails::default(),
+                status: Some(503)
+            }
+            .is_transient()
+        );
+    }
 
     #[test]
     fn codes_have_their_meaning_and_unknown_codes_are_other() {

@@ -17,6 +17,24 @@ pub struct ServiceDetails {
     pub request_id: Option<String>,
 }
 
+impl ServiceDetails {
+    /// Details with Cognito's error type and message (for tests and for layers over this SDK
+    /// that report Cognito's errors in the same form).
+    pub fn new(error_type: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            error_type: Some(error_type.into()),
+            message: Some(message.into()),
+            request_id: None,
+        }
+    }
+
+    /// The same details with the AWS request id of the call.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+}
+
 impl std::fmt::Display for ServiceDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (&self.error_type, &self.message) {
@@ -75,6 +93,10 @@ pub enum Error {
     /// Cognito throttled the request, and retrying did not help.
     #[error("too many requests ({0})")]
     Throttled(ServiceDetails),
+    /// Too many failed attempts (`TooManyFailedAttemptsException`): the user is locked out for
+    /// a while. Repeating now cannot help; try again later.
+    #[error("too many failed attempts; locked out for a while ({0})")]
+    LockedOut(ServiceDetails),
     /// The network failed (connection refused or reset, DNS, TLS, timeout).
     #[error("network error: {0}")]
     Network(String),
@@ -115,22 +137,14 @@ impl Error {
             | Self::PasswordResetRequired(d)
             | Self::DeviceForgotten(d)
             | Self::Throttled(d)
+            | Self::LockedOut(d)
             | Self::InvalidRequest(d)
             | Self::Service(d) => Some(d),
             _ => None,
         }
     }
 
-    /// Whether trying the same call again later can succeed: throttling, a network failure,
-    /// a locked store, a transient fault of the service. The bindings export this very
-    /// function (Kotlin `CognitoException.isRetryable`, Swift `CognitoError.isRetryable`).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Throttled(_) | Self::Network(_) | Self::StoreUnavailable(_) => true,
-            Self::Service(d) => crate::cognito_errors::retry_later(d.error_type.as_deref()),
-            _ => false,
-        }
-    }
+    // `is_retryable` is decided with every other meaning of a failure, in `cognito_errors`.
 }
 
 impl From<SrpError> for Error {

@@ -87,13 +87,12 @@
 //! implementations); [`store`] is where device records live. The protocol notes the code cites
 //! are in the repository's `docs/protocol.md`.
 
-// No unsafe code, except two narrow allowances: what uniffi's macros generate for the bindings
-// in src/ffi/ (`extern "C"` functions under `#[unsafe(no_mangle)]`), and the two JNI calls
-// that hand the Android context to the TLS certificate verifier (src/transport/https.rs, each
-// with the reason it is sound). Where either exists, `deny` rather than `forbid`, so that those
-// items alone can allow it; elsewhere the crate forbids unsafe code.
-#![cfg_attr(not(any(feature = "ffi", target_os = "android")), forbid(unsafe_code))]
-#![cfg_attr(any(feature = "ffi", target_os = "android"), deny(unsafe_code))]
+// No unsafe code, except one narrow allowance: the two JNI calls that hand the Android context
+// to the TLS certificate verifier (src/transport/https.rs, each with the reason it is sound).
+// On Android `deny` rather than `forbid`, so that those items alone can allow it; elsewhere the
+// crate forbids unsafe code. (The bindings' uniffi code lives in bindings/ffi.)
+#![cfg_attr(not(target_os = "android"), forbid(unsafe_code))]
+#![cfg_attr(target_os = "android", deny(unsafe_code))]
 #![warn(missing_docs)]
 
 // Layers, each using only those below it: client -> flow, refresh -> devices -> pool ->
@@ -103,9 +102,6 @@ mod cognito_errors;
 mod config;
 mod devices;
 mod error;
-#[cfg(feature = "ffi")]
-#[allow(unsafe_code)]
-mod ffi;
 pub mod flow;
 mod ids;
 mod pool;
@@ -120,10 +116,6 @@ pub use client::{Client, SignOutScope};
 pub use config::ClientConfig;
 pub use devices::{Device, LocalDevice, RememberedStatus};
 pub use error::{Error, ServiceDetails};
-pub use flow::{DeviceOutcome, MfaType, SignInStep, SignedIn};
+pub use flow::{DeviceOutcome, MfaType, SignInStep, SignedIn, StepError};
 pub use ids::{DeviceGroupKey, DeviceKey, TypedName, UserIdForSrp};
 pub use tokens::Tokens;
-
-/// What uniffi's derives name as `crate::UniFfiTag` (the scaffolding lives in `ffi`).
-#[cfg(feature = "ffi")]
-use ffi::UniFfiTag;

@@ -40,7 +40,7 @@ pub(crate) async fn refresh(
             refresh_token_auth(pool, &trips, refresh_token, device_key.as_ref(), &internal).await?
         }
         // The confirmation may have reached the server, so the refresh was tried; it did not.
-        Err(f) if pending.is_some() && f.code() == Some("NotAuthorizedException") => {
+        Err(f) if pending.is_some() && f.is_refused() => {
             let key = pending.map(|d| d.device_key).unwrap_or_default();
             return Err(Error::DevicePending(format!(
                 "Cognito refused the refresh token bound to device {key} ({}); call \

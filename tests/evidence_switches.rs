@@ -89,13 +89,17 @@ async fn a_wrong_code_then_the_right_one_under_either_session_rule() {
         };
         let real = pool.last_sms_code(&user);
         let wrong = if real == "000000" { "111111" } else { "000000" };
-        let e = step.submit(wrong).await.unwrap_err();
+        let refused = step.submit(wrong).await.unwrap_err();
+        let e = &refused.error;
         assert!(matches!(e, Error::CodeMismatch(_)), "{keeps}: {e:?}");
+        // The SDK hands the step back either way: only the server knows whether its Session
+        // takes another try.
+        let step = refused.step.expect("the same step, handed back");
         let retried = step.submit(&real).await;
         let done = if keeps {
             retried.unwrap().done().expect("signed in on the same step")
         } else {
-            let e = retried.expect_err("the Session is used up");
+            let e = retried.expect_err("the Session is used up").error;
             assert!(matches!(e, Error::Expired(_)), "{e:?}");
             sign_in_with_sms(&pool, &client, &user).await
         };

@@ -31,11 +31,14 @@ async fn totp_set_up_during_sign_in_then_code_then_choice() {
     ] {
         assert!(!printed.contains(shared.expose()), "{printed}");
     }
-    let err = setup.verify("000000x", None).await.unwrap_err();
+    let refused = setup.verify("000000x", None).await.unwrap_err();
+    let err = refused.error;
     assert!(
         matches!(err, Error::CodeMismatch(_) | Error::InvalidRequest(_)),
         "{err:?}"
     );
+    // The same step is handed back for another code.
+    let setup = refused.step.expect("the set-up step, handed back");
     let secret = setup.secret().expose().to_owned();
     let done = setup
         .verify(&totp(&secret), Some("phone"))
@@ -102,10 +105,9 @@ async fn totp_set_up_during_sign_in_then_code_then_choice() {
     };
     assert!(choice.allowed().contains(&MfaType::Sms));
     assert!(choice.allowed().contains(&MfaType::Totp));
-    assert!(matches!(
-        choice.select(MfaType::Email).await.unwrap_err(),
-        Error::InvalidStepAnswer(_)
-    ));
+    let refused = choice.select(MfaType::Email).await.unwrap_err();
+    assert!(matches!(refused.error, Error::InvalidStepAnswer(_)));
+    let choice = refused.step.expect("the choice, handed back");
     let step = choice.select(MfaType::Sms).await.unwrap();
     let SignInStep::SmsCode(sms) = step else {
         panic!("expected an SMS code, got {}", step.name())
@@ -134,7 +136,11 @@ async fn an_expired_session_is_a_typed_error_and_a_new_sign_in_works() {
         panic!("expected SMS, got {}", step.name())
     };
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    let err = sms.submit(&pool.last_sms_code("peggy")).await.unwrap_err();
+    let err = sms
+        .submit(&pool.last_sms_code("peggy"))
+        .await
+        .unwrap_err()
+        .error;
     assert!(matches!(err, Error::Expired(_)), "{err:?}");
     let done = sign_in_with_sms(&pool, &client, "peggy").await;
     assert!(done.device.remembered);
@@ -161,7 +167,11 @@ async fn an_expired_session_in_other_words_is_expired_and_deletes_nothing() {
         panic!("expected SMS, got {}", step.name())
     };
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    let err = sms.submit(&pool.last_sms_code("quinn")).await.unwrap_err();
+    let err = sms
+        .submit(&pool.last_sms_code("quinn"))
+        .await
+        .unwrap_err()
+        .error;
     assert!(matches!(err, Error::Expired(_)), "code step: {err:?}");
     let done = sign_in_with_sms(&pool, &client, "quinn").await;
     let key = done.device.device_key.clone().expect("a device");

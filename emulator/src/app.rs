@@ -100,6 +100,12 @@ pub fn random_from(alphabet: &[u8], n: usize) -> String {
 }
 
 /// Letters and digits.
+/// A new DeviceGroupKey (one per user; the switch `device-group-key-per-device` gives one per
+/// device).
+pub fn new_device_group_key() -> String {
+    format!("-{}", random_from(ALNUM, 9))
+}
+
 pub const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /// A six-digit code.

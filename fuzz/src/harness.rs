@@ -348,23 +348,24 @@ async fn drive(client: &Client) -> String {
                     .to_owned();
             }
         };
-        step = match &current {
+        step = match current {
             SignInStep::SmsCode(code)
             | SignInStep::TotpCode(code)
-            | SignInStep::EmailCode(code) => code.submit("123456").await,
+            | SignInStep::EmailCode(code) => code.submit("123456").await.map_err(Into::into),
             SignInStep::SelectMfaType(select) => {
                 let mfa = select.allowed().first().copied().unwrap_or(MfaType::Sms);
-                select.select(mfa).await
+                select.select(mfa).await.map_err(Into::into)
             }
-            SignInStep::SetUpTotp(setup) => setup.verify("123456", None).await,
-            SignInStep::NewPassword(new) => {
-                new.submit("Fuzz-New-Password-77", &HashMap::new()).await
-            }
-            SignInStep::RememberDevice(remember) => {
+            SignInStep::SetUpTotp(setup) => setup.verify("123456", None).await.map_err(Into::into),
+            SignInStep::NewPassword(new) => new
+                .submit("Fuzz-New-Password-77", &HashMap::new())
+                .await
+                .map_err(Into::into),
+            SignInStep::RememberDevice(remember) => Ok(SignInStep::Done(
                 remember
                     .answer(cognito_device_auth::RememberedStatus::Remembered)
-                    .await
-            }
+                    .await,
+            )),
             SignInStep::Done(_) => unreachable!(),
         };
     }

@@ -25,7 +25,6 @@ pub(crate) use confirm::{NewDevice, confirm_new_device, send_confirm_device};
 /// A device's remembered status (`dev:device_remembered_status`): a remembered device's
 /// sign-ins skip SMS and TOTP MFA.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum RememberedStatus {
     /// Remembered: sign-ins with it skip MFA.
     Remembered,

@@ -6,80 +6,80 @@ use std::collections::HashMap;
 
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 
-use super::conversation::{Conversation, Sent, ServerStep};
+use super::context::{Challenge, Challenged, Presenting, Sent, ServerAnswer};
 use crate::error::Error;
-use crate::srp::{DeviceSrpSession, PasswordVerifierChallenge, Timestamp, param};
-use crate::transport::{Failure, Retry};
+use crate::srp::{DevicePassword, DeviceSrpSession, PasswordVerifierChallenge, Timestamp, param};
+use crate::transport::Failure;
 
-/// After DEVICE_SRP_AUTH went out: the one state that holds the device's SRP session, until
-/// the server's DEVICE_PASSWORD_VERIFIER is answered.
+/// After DEVICE_SRP_AUTH went out: the one state that holds the device's SRP session and its
+/// password, until the server's DEVICE_PASSWORD_VERIFIER is answered.
 struct ExpectDevicePasswordVerifier {
+    conv: Challenged,
     srp: DeviceSrpSession,
+    device_password: DevicePassword,
 }
 
 /// Answers DEVICE_SRP_AUTH and, when the server goes on with DEVICE_PASSWORD_VERIFIER as it
-/// should, that too. Returns the server's next answer, or that the device is gone.
-pub(super) async fn prove(conv: &mut Conversation) -> Result<Sent, Error> {
-    let Some(used) = &conv.device else {
+/// should, that too. Returns the server's next answer, or the restart when the device is gone.
+pub(super) async fn prove(conv: Challenged, challenge: Challenge) -> Result<Sent, Error> {
+    let Presenting::Device { used, .. } = &conv.presenting else {
         return Err(Error::InvalidServerAnswer(
-            "DEVICE_SRP_AUTH without a device in this sign-in".into(),
+            "the server asked for DEVICE_SRP_AUTH, but this sign-in sent no DEVICE_KEY".into(),
         ));
     };
-    let srp = DeviceSrpSession::new(
-        &conv.user_id(),
-        &used.record.device_key,
-        &used.record.device_group_key,
-    )?;
-    let responses = HashMap::from([(param::SRP_A.to_owned(), srp.srp_a())]);
+    let record = &used.record;
+    let srp = DeviceSrpSession::new(&conv.user, &record.device_key, &record.device_group_key)?;
+    let device_password = record.device_password.clone();
+    let srp_a = srp.srp_a();
+    let build = || Ok(HashMap::from([(param::SRP_A.to_owned(), srp_a.clone())]));
     let sent = conv
-        .respond_with(
+        .send(
             ChallengeNameType::DeviceSrpAuth,
-            Retry::ThrottlingOnly,
-            responses,
+            challenge.session,
+            build,
+            true,
         )
-        .await;
-    let step = match sent {
-        Ok(step) => step,
-        Err(f) => return conv.failed(f, true),
-    };
-    if step.result.is_some() || step.challenge != Some(ChallengeNameType::DevicePasswordVerifier) {
+        .await?;
+    match sent {
+        Sent::Answered(mut conv, ServerAnswer::Challenge(next))
+            if next.name == ChallengeNameType::DevicePasswordVerifier =>
+        {
+            conv.absorb(&next);
+            let state = ExpectDevicePasswordVerifier {
+                conv,
+                srp,
+                device_password,
+            };
+            state.answer(next).await
+        }
         // Not what the protocol says comes next: the driver decides what it is.
-        return Ok(Sent::Answered(step));
+        other => Ok(other),
     }
-    conv.absorb(&step);
-    ExpectDevicePasswordVerifier { srp }
-        .answer(conv, &step)
-        .await
 }
 
 impl ExpectDevicePasswordVerifier {
     /// The DEVICE_PASSWORD_VERIFIER answer; a retried attempt signs a fresh TIMESTAMP.
-    async fn answer(self, conv: &mut Conversation, step: &ServerStep) -> Result<Sent, Error> {
-        let challenge = PasswordVerifierChallenge::from_parameters(&step.parameters)?;
-        let Some(used) = &conv.device else {
-            return Err(Error::InvalidServerAnswer(
-                "DEVICE_PASSWORD_VERIFIER without a device in this sign-in".into(),
-            ));
+    async fn answer(self, challenge: Challenge) -> Result<Sent, Error> {
+        let verifier = PasswordVerifierChallenge::from_parameters(&challenge.parameters)?;
+        let Self {
+            conv,
+            srp,
+            device_password,
+        } = self;
+        let build = || {
+            srp.answer(&verifier, &device_password, &Timestamp::now())
+                .map(|answer| answer.to_parameters())
+                .map_err(|e| Failure::Construction(e.to_string()))
         };
-        let password = used.record.device_password.clone();
         let sent = conv
-            .respond(
-                ChallengeNameType::DevicePasswordVerifier,
-                Retry::ThrottlingOnly,
-                || {
-                    self.srp
-                        .answer(&challenge, &password, &Timestamp::now())
-                        .map(|answer| answer.to_parameters())
-                        .map_err(|e| Failure::Construction(e.to_string()))
-                },
-            )
-            .await;
-        match sent {
-            Ok(next) => {
+            .send(challenge.name, challenge.session, build, true)
+            .await?;
+        Ok(match sent {
+            Sent::Answered(mut conv, answer) => {
                 conv.progress.device_proved = true;
-                Ok(Sent::Answered(next))
+                Sent::Answered(conv, answer)
             }
-            Err(f) => conv.failed(f, true),
-        }
+            restart => restart,
+        })
     }
 }

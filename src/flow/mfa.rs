@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 
-use super::conversation::json_list;
+use super::context::json_list;
 use super::outcome::MfaType;
 use crate::error::Error;
 

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use aws_sdk_cognitoidentityprovider::types::AuthenticationResultType;
 
-use super::conversation::{Conversation, UsedDevice};
-use super::next::Next;
+use super::context::{Challenged, Presenting, Progress, SignIn, UsedDevice};
 use super::outcome::{DeviceOutcome, SignedIn};
+use super::steps::{RememberDeviceStep, SignInStep};
 use crate::devices::{self, NewDevice, RememberedStatus};
 use crate::error::Error;
 use crate::ids::{DeviceGroupKey, DeviceKey, UserIdForSrp};
@@ -19,16 +19,33 @@ use crate::store::record::{Lookup, now_seconds};
 use crate::tokens::Tokens;
 use crate::transport::RoundTrips;
 
-/// Settles the device once tokens arrived, and reports.
+/// A new device: settled, or waiting for the user's "remember it?".
+enum NewDeviceOutcome {
+    Settled(DeviceOutcome),
+    AskUser(DeviceKey, DeviceOutcome),
+}
+
+/// Settles the device once tokens arrived, and reports. The conversation ends here: the
+/// password it may still hold (for a restart that can no longer happen) is dropped first.
 pub(super) async fn tokens_arrived(
-    conv: &mut Conversation,
+    conv: Challenged,
     result: &AuthenticationResultType,
-) -> Result<Next, Error> {
+) -> Result<SignInStep, Error> {
+    let Challenged {
+        mut ctx,
+        user,
+        presenting,
+        progress,
+    } = conv;
+    let mut used = match presenting {
+        Presenting::Device { used, password } => {
+            drop(password);
+            Some(used)
+        }
+        Presenting::Nothing => None,
+    };
     let tokens = Tokens::from_result(result)?;
-    // Tokens: nothing can restart this sign-in any more, so nothing sends the password again.
-    conv.wipe_password();
-    let user = conv.user_id();
-    clean_up_stale(conv, &tokens).await;
+    clean_up_stale(&mut ctx, &tokens, used.as_ref()).await;
 
     let device = if let Some(metadata) = result.new_device_metadata() {
         let (Some(key), Some(group)) = (metadata.device_key(), metadata.device_group_key()) else {
@@ -37,27 +54,31 @@ pub(super) async fn tokens_arrived(
             ));
         };
         let (key, group) = (DeviceKey::new(key), DeviceGroupKey::new(group));
-        match new_device(conv, &tokens, &user, &key, &group).await {
-            Ok(outcome) => outcome,
-            Err(outcome) => {
-                return Ok(Next::RememberDevice {
-                    pool: Arc::clone(&conv.pool),
-                    done: signed_in(conv, user, tokens, outcome),
-                });
+        match new_device(&ctx, used, &tokens, &user, &key, &group).await {
+            NewDeviceOutcome::Settled(outcome) => outcome,
+            NewDeviceOutcome::AskUser(device_key, outcome) => {
+                let done = signed_in(&ctx, progress, user, tokens, outcome);
+                return Ok(SignInStep::RememberDevice(RememberDeviceStep {
+                    pool: Arc::clone(&ctx.pool),
+                    trips: RoundTrips::starting_at(done.round_trips),
+                    device_key,
+                    done,
+                }));
             }
         }
-    } else if let Some(mut used) = conv.device.take() {
-        let outcome = presented_device(conv, &tokens, &mut used).await;
-        conv.device = Some(used);
-        outcome
+    } else if let Some(used) = &mut used {
+        presented_device(&ctx, progress, &tokens, used).await
     } else {
         DeviceOutcome::default()
     };
-    Ok(Next::Done(signed_in(conv, user, tokens, device)))
+    Ok(SignInStep::Done(signed_in(
+        &ctx, progress, user, tokens, device,
+    )))
 }
 
 fn signed_in(
-    conv: &Conversation,
+    ctx: &SignIn,
+    progress: Progress,
     username: UserIdForSrp,
     tokens: Tokens,
     device: DeviceOutcome,
@@ -66,34 +87,34 @@ fn signed_in(
         username,
         tokens,
         device,
-        mfa: conv.progress.mfa,
-        round_trips: conv.trips.get(),
+        mfa: progress.mfa,
+        round_trips: ctx.trips.get(),
     }
 }
 
-/// The server issued a new device: confirm and store it. `Err` carries the outcome when the
-/// pool asks the user whether to remember it.
+/// The server issued a new device: confirm and store it, or put it to the user when the pool
+/// asks users whether to remember it.
 async fn new_device(
-    conv: &mut Conversation,
+    ctx: &SignIn,
+    presented: Option<UsedDevice>,
     tokens: &Tokens,
     user: &UserIdForSrp,
     key: &DeviceKey,
     group: &DeviceGroupKey,
-) -> Result<DeviceOutcome, DeviceOutcome> {
-    if let Some(old) = conv.device.take() {
+) -> NewDeviceOutcome {
+    if let Some(old) = presented {
         // The server issued a new device although we presented one: the old one is of no
         // further use; forget it (best effort) so it does not linger in the user's list. It is
         // not this session's device (that is the new one).
-        best_effort_forget(&conv.pool, &conv.trips, tokens, &old.record.device_key).await;
+        best_effort_forget(&ctx.pool, &ctx.trips, tokens, &old.record.device_key).await;
     }
-    let aliases = if conv.typed.as_str() != user.as_str() {
-        vec![conv.typed.to_string()]
+    let aliases = if ctx.typed.as_str() != user.as_str() {
+        vec![ctx.typed.to_string()]
     } else {
         Vec::new()
     };
     let confirmed =
-        devices::confirm_new_device(&conv.pool, &conv.trips, tokens, user, aliases, key, group)
-            .await;
+        devices::confirm_new_device(&ctx.pool, &ctx.trips, tokens, user, aliases, key, group).await;
     let mut outcome = DeviceOutcome::default();
     match confirmed {
         NewDevice::Remembered(record) => {
@@ -102,9 +123,9 @@ async fn new_device(
             outcome.remembered = true;
         }
         NewDevice::AskUser(record) => {
-            outcome.device_key = Some(record.device_key);
+            outcome.device_key = Some(record.device_key.clone());
             outcome.newly_confirmed = true;
-            return Err(outcome);
+            return NewDeviceOutcome::AskUser(record.device_key, outcome);
         }
         NewDevice::Failed {
             device_key,
@@ -117,21 +138,22 @@ async fn new_device(
             outcome.warning = Some(warning);
         }
     }
-    Ok(outcome)
+    NewDeviceOutcome::Settled(outcome)
 }
 
 /// The device this sign-in presented: what it did, and its record brought in line with what
 /// the server holds.
 async fn presented_device(
-    conv: &Conversation,
+    ctx: &SignIn,
+    progress: Progress,
     tokens: &Tokens,
     used: &mut UsedDevice,
 ) -> DeviceOutcome {
     let mut outcome = DeviceOutcome {
         device_key: Some(used.record.device_key.clone()),
-        proved: conv.progress.device_proved,
+        proved: progress.device_proved,
         // Skipped means: the device proved itself and no code was asked in this sign-in.
-        skipped_mfa: conv.progress.device_proved && conv.progress.mfa.is_none(),
+        skipped_mfa: progress.device_proved && progress.mfa.is_none(),
         ..DeviceOutcome::default()
     };
     let mut changed = false;
@@ -148,8 +170,8 @@ async fn presented_device(
     // DEVICE_KEY, so the server knows the device.
     let consistent = outcome.skipped_mfa && used.record.remembered && !changed;
     if !consistent {
-        let pool = &conv.pool;
-        match devices::server_remembered(pool, &conv.trips, tokens, &used.record.device_key).await {
+        let pool = &ctx.pool;
+        match devices::server_remembered(pool, &ctx.trips, tokens, &used.record.device_key).await {
             Ok(Some(remembered)) if remembered != used.record.remembered => {
                 used.record.remembered = remembered;
                 changed = true;
@@ -166,12 +188,12 @@ async fn presented_device(
     // Write only over the record this sign-in read: the app may have forgotten or replaced
     // the device while the sign-in waited for a code.
     let same = matches!(
-        conv.pool.records.find(&used.account_user).await,
+        ctx.pool.records.find(&used.account_user).await,
         Ok(Lookup::Found { record, .. }) if record.device_key == used.record.device_key
     );
     if changed
         && same
-        && let Err(e) = conv.pool.records.save(&used.record).await
+        && let Err(e) = ctx.pool.records.save(&used.record).await
     {
         tracing::warn!(error = %e, "could not update the device record");
     }
@@ -207,10 +229,10 @@ pub(super) async fn answer_remember(
 
 /// Forgets the devices of unreadable records found at the start, now that there is an access
 /// token (docs/protocol.md 5.6: the user simply does MFA once). Never this sign-in's device.
-async fn clean_up_stale(conv: &mut Conversation, tokens: &Tokens) {
-    for stale in std::mem::take(&mut conv.stale) {
+async fn clean_up_stale(ctx: &mut SignIn, tokens: &Tokens, used: Option<&UsedDevice>) {
+    for stale in std::mem::take(&mut ctx.stale) {
         if let Some(key) = &stale.device_key
-            && devices::forget_on_server(&conv.pool, &conv.trips, &tokens.access_token, key)
+            && devices::forget_on_server(&ctx.pool, &ctx.trips, &tokens.access_token, key)
                 .await
                 .is_err()
         {
@@ -218,14 +240,10 @@ async fn clean_up_stale(conv: &mut Conversation, tokens: &Tokens) {
             continue;
         }
         // Never delete the record this sign-in is using.
-        if conv
-            .device
-            .as_ref()
-            .is_some_and(|d| d.account_user == stale.account_user)
-        {
+        if used.is_some_and(|d| d.account_user == stale.account_user) {
             continue;
         }
-        if let Err(e) = conv.pool.records.delete(&stale.account_user, &[]).await {
+        if let Err(e) = ctx.pool.records.delete(&stale.account_user, &[]).await {
             tracing::warn!(error = %e, "could not delete a stale device record");
         }
     }

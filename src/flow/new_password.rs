@@ -1,12 +1,12 @@
 //! NEW_PASSWORD_REQUIRED: the first sign-in with a temporary password sets the user's own
-//! password (and the attributes the pool requires). The new password becomes the sign-in's
-//! before the answer goes out (a restart without the device within that very answer must send
-//! it, docs/protocol.md 5.2), and the old one comes back if the server refuses it:
-//! [`Conversation::replace_password`](super::conversation::Conversation::replace_password).
+//! password (and the attributes the pool requires). When a device is presented, the new
+//! password replaces the one kept for a restart before the answer goes out (a restart without
+//! the device within that very answer must send it, docs/protocol.md 5.2), and the old one
+//! comes back if the server refuses it (`answers.rs`).
 
 use std::collections::HashMap;
 
-use super::conversation::json_list;
+use super::context::json_list;
 use crate::srp::Password;
 
 /// The attributes the pool requires that the user has not set, without the

@@ -5,7 +5,6 @@ use crate::tokens::Tokens;
 
 /// An MFA method Cognito can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum MfaType {
     /// A code sent by SMS (`SMS_MFA`).
     Sms,
@@ -39,7 +38,6 @@ impl MfaType {
 /// What happened with this device during the sign-in. Every field states what the server
 /// holds, never what the client hoped for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct DeviceOutcome {
     /// The device's key, when the pool tracks devices and one is stored.
     pub device_key: Option<DeviceKey>,

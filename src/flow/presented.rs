@@ -2,36 +2,35 @@
 //! internal name), a pending confirmation finished on the way, unreadable records set aside,
 //! and the record deleted when the server says the device is gone (docs/protocol.md 5.2).
 
-use super::conversation::{Attempt, Conversation, StaleDevice, UsedDevice};
+use super::context::{Attempt, SignIn, StaleDevice, UsedDevice};
 use crate::devices::pending;
 use crate::error::Error;
 use crate::store::DeviceState;
 use crate::store::record::Lookup;
 
-/// Deletes the local record of the device in use, under the name it was read with.
-pub(super) async fn forget_local_device(conv: &mut Conversation) -> Result<(), Error> {
-    if let Some(used) = conv.device.take() {
-        tracing::info!(
-            device_key = %used.record.device_key,
-            "the server no longer knows this device; deleting the local record"
-        );
-        conv.pool
-            .records
-            .delete(&used.account_user, &used.record.aliases)
-            .await?;
-    }
+/// Deletes the local record of a device the server no longer knows, under the name it was
+/// read with.
+pub(super) async fn forget_local_device(ctx: &SignIn, used: UsedDevice) -> Result<(), Error> {
+    tracing::info!(
+        device_key = %used.record.device_key,
+        "the server no longer knows this device; deleting the local record"
+    );
+    ctx.pool
+        .records
+        .delete(&used.account_user, &used.record.aliases)
+        .await?;
     Ok(())
 }
 
-/// Looks up the device of `name` (unless this attempt goes without). Unreadable records are
+/// The device stored for `name` (none when this attempt goes without). Unreadable records are
 /// set aside for clean-up once the sign-in has tokens; a store that is locked fails the
 /// sign-in (retryable) rather than risk anything.
-pub(super) async fn load_device(conv: &mut Conversation, name: &str) -> Result<(), Error> {
-    if conv.attempt == Attempt::WithoutDevice {
-        return Ok(());
+pub(super) async fn load_device(ctx: &mut SignIn, name: &str) -> Result<Option<UsedDevice>, Error> {
+    if ctx.attempt == Attempt::WithoutDevice {
+        return Ok(None);
     }
-    match conv.pool.records.find(name).await? {
-        Lookup::None => {}
+    match ctx.pool.records.find(name).await? {
+        Lookup::None => Ok(None),
         Lookup::Found {
             account_user,
             mut record,
@@ -41,24 +40,24 @@ pub(super) async fn load_device(conv: &mut Conversation, name: &str) -> Result<(
                 // kept it; either way the device is tried: if its confirmation did reach the
                 // server it proves itself, else the server answers "Device does not exist."
                 // and the sign-in starts over without it (devices::pending).
-                match pending::finish(&conv.pool, &conv.trips, name, None).await {
+                match pending::finish(&ctx.pool, &ctx.trips, name, None).await {
                     Ok(Some(_)) => {
                         if let Lookup::Found { record: now, .. } =
-                            conv.pool.records.find(name).await?
+                            ctx.pool.records.find(name).await?
                         {
                             record = now;
                         }
                     }
-                    Ok(None) => return Ok(()),
+                    Ok(None) => return Ok(None),
                     Err(e) => {
                         tracing::warn!(error = %e, "could not finish the pending confirmation")
                     }
                 }
             }
-            conv.device = Some(UsedDevice {
+            Ok(Some(UsedDevice {
                 account_user,
                 record,
-            });
+            }))
         }
         Lookup::Unreadable {
             account_user,
@@ -66,13 +65,13 @@ pub(super) async fn load_device(conv: &mut Conversation, name: &str) -> Result<(
             device_key,
         } => {
             tracing::warn!(%reason, "the stored device record is unreadable; it will be replaced");
-            if !conv.stale.iter().any(|s| s.account_user == account_user) {
-                conv.stale.push(StaleDevice {
+            if !ctx.stale.iter().any(|s| s.account_user == account_user) {
+                ctx.stale.push(StaleDevice {
                     account_user,
                     device_key,
                 });
             }
+            Ok(None)
         }
     }
-    Ok(())
 }

@@ -1,26 +1,27 @@
-//! The steps the app answers. Each is a small handle: what the step shows (a destination, the
-//! offered methods, a TOTP secret) and one method that answers it: the Cognito step's own file
-//! (`mfa`, `totp_setup`, `new_password`, `new_device`) builds the answer, and the driver
-//! (`machine`) sends it and follows the server to the next step.
+//! The steps the app answers. Each step is a state of the sign-in that owns what it needs (the
+//! conversation with Cognito, the Session of the challenge it answers, what it shows) and is
+//! consumed by its answer (`answers.rs`): a sign-in cannot be driven twice from the same step.
+//! An answer the server refuses in a way the user can fix (a wrong code, a password the policy
+//! refuses) hands the same step back in [`StepError::step`], ready for another try.
+//!
+//! A step answered twice does not compile:
+//!
+//! ```compile_fail
+//! # async fn twice(step: cognito_device_auth::flow::CodeStep) {
+//! let _ = step.submit("123456").await;
+//! let _ = step.submit("123456").await; // error[E0382]: use of moved value: `step`
+//! # }
+//! ```
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use tokio::sync::Mutex;
-
-use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
-
-use super::conversation::{Conversation, Shared};
-use super::machine;
-use super::next::Next;
+use super::context::Challenged;
 use super::outcome::{MfaType, SignedIn};
-use super::{mfa, new_device, new_password, totp_setup};
-use crate::devices::RememberedStatus;
 use crate::error::Error;
 use crate::ids::DeviceKey;
 use crate::pool::Pool;
-use crate::srp::{OtpAuthUri, Password, TotpSecret};
+use crate::srp::{OtpAuthUri, TotpSecret};
 use crate::transport::RoundTrips;
 
 /// What the app must do next.
@@ -69,58 +70,57 @@ impl SignInStep {
     }
 }
 
-/// Starts a sign-in and returns the first step for the app.
-pub(crate) async fn start(
-    pool: Arc<Pool>,
-    typed: &str,
-    password: Password,
-) -> Result<SignInStep, Error> {
-    let mut conv = Conversation::new(Arc::clone(&pool), typed.into(), password);
-    let next = machine::start(&mut conv).await?;
-    Ok(step(&Arc::new(Mutex::new(conv)), next))
+/// An answer that failed. [`StepError::step`] is the same step, handed back when the user can
+/// answer again (a wrong code, a refused new password, an answer that does not fit, a failure
+/// worth retrying); `None` when the sign-in is over and a new one must start. Converts into
+/// [`Error`] for `?`.
+pub struct StepError<S> {
+    /// Why the answer failed.
+    pub error: Error,
+    /// The step, ready for another answer, when the sign-in goes on.
+    pub step: Option<S>,
 }
 
-/// The handle for what the driver asks next.
-fn step(conv: &Shared, next: Next) -> SignInStep {
-    let conv = Arc::clone(conv);
-    match next {
-        Next::Code { mfa, destination } => {
-            let code = CodeStep {
-                conv,
-                mfa,
-                destination,
-            };
-            match mfa {
-                MfaType::Sms => SignInStep::SmsCode(code),
-                MfaType::Totp => SignInStep::TotpCode(code),
-                MfaType::Email => SignInStep::EmailCode(code),
-            }
-        }
-        Next::SelectMfa(offered) => SignInStep::SelectMfaType(SelectMfaStep { conv, offered }),
-        Next::SetUpTotp { secret, uri } => {
-            SignInStep::SetUpTotp(TotpSetupStep { conv, secret, uri })
-        }
-        Next::NewPassword {
-            required_attributes,
-        } => SignInStep::NewPassword(NewPasswordStep {
-            conv,
-            required_attributes,
-        }),
-        Next::RememberDevice { pool, done } => SignInStep::RememberDevice(RememberDeviceStep {
-            pool,
-            trips: RoundTrips::starting_at(done.round_trips),
-            device_key: done.device.device_key.clone().unwrap_or_default(),
-            done: Mutex::new(Some(done)),
-        }),
-        Next::Done(done) => SignInStep::Done(done),
+impl<S> StepError<S> {
+    /// A failure that ends the sign-in.
+    pub(super) fn ended(error: Error) -> Self {
+        Self { error, step: None }
+    }
+}
+
+impl<S> From<StepError<S>> for Error {
+    fn from(e: StepError<S>) -> Self {
+        e.error
+    }
+}
+
+impl<S> fmt::Debug for StepError<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StepError")
+            .field("error", &self.error)
+            .field("step_handed_back", &self.step.is_some())
+            .finish()
+    }
+}
+
+impl<S> fmt::Display for StepError<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl<S> std::error::Error for StepError<S> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
     }
 }
 
 /// A step that wants a code (SMS, authenticator app, e-mail).
 pub struct CodeStep {
-    conv: Shared,
-    mfa: MfaType,
-    destination: Option<String>,
+    pub(super) conv: Challenged,
+    pub(super) session: Option<String>,
+    pub(super) mfa: MfaType,
+    pub(super) destination: Option<String>,
 }
 
 impl CodeStep {
@@ -132,15 +132,6 @@ impl CodeStep {
     /// The MFA method asked for.
     pub fn mfa_type(&self) -> MfaType {
         self.mfa
-    }
-
-    /// Answers with the code. A wrong code gives [`Error::CodeMismatch`] and this step can be
-    /// answered again.
-    pub async fn submit(&self, code: &str) -> Result<SignInStep, Error> {
-        let (challenge, responses) = mfa::code_answer(self.mfa, code);
-        let mut conv = self.conv.lock().await;
-        let next = machine::answer(&mut conv, challenge, responses, Some(self.mfa)).await?;
-        Ok(step(&self.conv, next))
     }
 }
 
@@ -155,23 +146,15 @@ impl fmt::Debug for CodeStep {
 
 /// A step that offers a choice of MFA methods.
 pub struct SelectMfaStep {
-    conv: Shared,
-    offered: Vec<MfaType>,
+    pub(super) conv: Challenged,
+    pub(super) session: Option<String>,
+    pub(super) offered: Vec<MfaType>,
 }
 
 impl SelectMfaStep {
     /// The methods the user may choose from.
     pub fn allowed(&self) -> &[MfaType] {
         &self.offered
-    }
-
-    /// Chooses a method; the next step asks for its code. A method not offered is
-    /// [`Error::InvalidStepAnswer`].
-    pub async fn select(&self, mfa: MfaType) -> Result<SignInStep, Error> {
-        let (challenge, responses) = mfa::select_answer(&self.offered, mfa)?;
-        let mut conv = self.conv.lock().await;
-        let next = machine::answer(&mut conv, challenge, responses, None).await?;
-        Ok(step(&self.conv, next))
     }
 }
 
@@ -185,9 +168,10 @@ impl fmt::Debug for SelectMfaStep {
 
 /// A step that sets up an authenticator app (MFA_SETUP).
 pub struct TotpSetupStep {
-    conv: Shared,
-    secret: TotpSecret,
-    uri: OtpAuthUri,
+    pub(super) conv: Challenged,
+    pub(super) session: Option<String>,
+    pub(super) secret: TotpSecret,
+    pub(super) uri: OtpAuthUri,
 }
 
 impl TotpSetupStep {
@@ -202,20 +186,6 @@ impl TotpSetupStep {
     pub fn otpauth_uri(&self) -> &OtpAuthUri {
         &self.uri
     }
-
-    /// Verifies a first code from the app (VerifySoftwareToken) and finishes the setup.
-    pub async fn verify(
-        &self,
-        code: &str,
-        friendly_name: Option<&str>,
-    ) -> Result<SignInStep, Error> {
-        let mut conv = self.conv.lock().await;
-        totp_setup::verify(&mut conv, code, friendly_name).await?;
-        let mfa_setup = (ChallengeNameType::MfaSetup, HashMap::new());
-        let next =
-            machine::answer(&mut conv, mfa_setup.0, mfa_setup.1, Some(MfaType::Totp)).await?;
-        Ok(step(&self.conv, next))
-    }
 }
 
 impl fmt::Debug for TotpSetupStep {
@@ -228,8 +198,9 @@ impl fmt::Debug for TotpSetupStep {
 
 /// A step that asks for a new password (NEW_PASSWORD_REQUIRED).
 pub struct NewPasswordStep {
-    conv: Shared,
-    required_attributes: Vec<String>,
+    pub(super) conv: Challenged,
+    pub(super) session: Option<String>,
+    pub(super) required_attributes: Vec<String>,
 }
 
 impl NewPasswordStep {
@@ -237,29 +208,6 @@ impl NewPasswordStep {
     /// prefix), e.g. `name`.
     pub fn required_attributes(&self) -> &[String] {
         &self.required_attributes
-    }
-
-    /// Sets the new password (and the required attributes).
-    pub async fn submit(
-        &self,
-        new_password: impl Into<Password>,
-        attributes: &HashMap<String, String>,
-    ) -> Result<SignInStep, Error> {
-        let new_password = new_password.into();
-        let responses = new_password::responses(&new_password, attributes);
-        let mut conv = self.conv.lock().await;
-        let before = conv.replace_password(new_password);
-        let next = machine::answer(
-            &mut conv,
-            ChallengeNameType::NewPasswordRequired,
-            responses,
-            None,
-        )
-        .await;
-        if next.is_err() {
-            conv.restore_password(before);
-        }
-        Ok(step(&self.conv, next?))
     }
 }
 
@@ -275,30 +223,16 @@ impl fmt::Debug for NewPasswordStep {
 /// UserConfirmationNecessary). The sign-in already has its tokens: this step holds only the
 /// result and what UpdateDeviceStatus needs.
 pub struct RememberDeviceStep {
-    pool: Arc<Pool>,
-    trips: RoundTrips,
-    device_key: DeviceKey,
-    done: Mutex<Option<SignedIn>>,
+    pub(super) pool: Arc<Pool>,
+    pub(super) trips: RoundTrips,
+    pub(super) device_key: DeviceKey,
+    pub(super) done: SignedIn,
 }
 
 impl RememberDeviceStep {
     /// The new device's key.
     pub fn device_key(&self) -> &DeviceKey {
         &self.device_key
-    }
-
-    /// Remembers the device (future sign-ins skip MFA) or not (UpdateDeviceStatus). The
-    /// sign-in is complete either way: a failure to update the status is reported in
-    /// [`DeviceOutcome::warning`](super::DeviceOutcome::warning), never by losing the tokens.
-    /// Answering twice is [`Error::Misuse`].
-    pub async fn answer(&self, status: RememberedStatus) -> Result<SignInStep, Error> {
-        let Some(done) = self.done.lock().await.take() else {
-            return Err(Error::Misuse(
-                "this device question was already answered".into(),
-            ));
-        };
-        let done = new_device::answer_remember(&self.pool, &self.trips, done, status).await;
-        Ok(SignInStep::Done(done))
     }
 }
 
@@ -313,12 +247,14 @@ impl fmt::Debug for RememberDeviceStep {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flow::context::Presenting;
     use crate::{Client, ClientConfig};
 
     /// The password leaves the sign-in as soon as no step can need it, even while the app
-    /// still holds a step handle (as a garbage-collected binding would).
+    /// still holds a step (as a garbage-collected binding would): a step without a device
+    /// presented holds none.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_password_is_wiped_once_no_step_can_need_it() {
+    async fn the_password_is_gone_once_no_step_can_need_it() {
         let emulator = cognito_emulator::Emulator::start(Default::default())
             .await
             .expect("the emulator starts");
@@ -346,8 +282,8 @@ mod tests {
         let SignInStep::SmsCode(code) = step else {
             panic!("expected the SMS code step, got {step:?}");
         };
-        // The app still holds the step: the password is already gone (no device in use).
-        assert!(code.conv.lock().await.password().is_none());
+        // The app still holds the step: no device in use, so no password in it.
+        assert!(matches!(code.conv.presenting, Presenting::Nothing));
         let sent = emulator.sms_outbox(Some("walt"));
         let text = &sent.last().expect("an SMS").code;
         let done = code.submit(text).await.expect("the right code");

@@ -1,28 +1,23 @@
 //! MFA_SETUP: the user sets up an authenticator app. AssociateSoftwareToken gives the secret
 //! to show, VerifySoftwareToken checks a first code, then MFA_SETUP is answered.
 
-use std::collections::HashMap;
-
-use super::conversation::{Conversation, json_list};
-use super::next::Next;
+use super::context::{Challenge, Challenged, json_list};
+use super::steps::{SignInStep, TotpSetupStep};
 use crate::error::{Error, ServiceDetails};
 use crate::srp::{OtpAuthUri, TotpSecret};
 use crate::transport::{Failure, Retry, with_retry};
 
 /// AssociateSoftwareToken now, so the step can show the secret.
-pub(super) async fn begin(
-    conv: &mut Conversation,
-    parameters: &HashMap<String, String>,
-) -> Result<Next, Error> {
-    let can_set_up = json_list(parameters.get("MFAS_CAN_SETUP"));
+pub(super) async fn begin(conv: Challenged, challenge: Challenge) -> Result<SignInStep, Error> {
+    let can_set_up = json_list(challenge.parameters.get("MFAS_CAN_SETUP"));
     if !can_set_up.is_empty() && !can_set_up.iter().any(|m| m == "SOFTWARE_TOKEN_MFA") {
         return Err(Error::InvalidServerAnswer(format!(
             "MFA_SETUP offers only {can_set_up:?}; this SDK sets up authenticator apps"
         )));
     }
-    let pool = &conv.pool;
-    let session = &conv.session;
-    let out = with_retry(Retry::Transient, &conv.trips, || {
+    let pool = &conv.ctx.pool;
+    let session = &challenge.session;
+    let out = with_retry(Retry::Transient, &conv.ctx.trips, || {
         let call = pool
             .sdk
             .associate_software_token()
@@ -33,30 +28,32 @@ pub(super) async fn begin(
     let secret = out.secret_code().ok_or_else(|| {
         Error::InvalidServerAnswer("AssociateSoftwareToken without a secret".into())
     })?;
-    if let Some(s) = out.session() {
-        conv.session = Some(s.to_owned());
-    }
-    let label = format!("{}:{}", conv.pool.pool_name, conv.response_username());
+    let session = out.session().map(str::to_owned).or(challenge.session);
+    let pool_name = &conv.ctx.pool.pool_name;
+    let label = format!("{pool_name}:{}", conv.user);
     let uri = OtpAuthUri::new(format!(
         "otpauth://totp/{}?secret={secret}&issuer={}",
         percent_encode(&label),
-        percent_encode(&conv.pool.pool_name)
+        percent_encode(pool_name)
     ));
-    Ok(Next::SetUpTotp {
+    Ok(SignInStep::SetUpTotp(TotpSetupStep {
         secret: TotpSecret::new(secret),
         uri,
-    })
+        conv,
+        session,
+    }))
 }
 
-/// VerifySoftwareToken; the MFA_SETUP response follows (an empty answer).
+/// VerifySoftwareToken; the MFA_SETUP response follows (an empty answer) with the Session it
+/// returns.
 pub(super) async fn verify(
-    conv: &mut Conversation,
+    conv: &Challenged,
+    session: &Option<String>,
     code: &str,
     friendly_name: Option<&str>,
-) -> Result<(), Error> {
-    let pool = &conv.pool;
-    let session = &conv.session;
-    let out = with_retry(Retry::ThrottlingOnly, &conv.trips, || {
+) -> Result<Option<String>, Error> {
+    let pool = &conv.ctx.pool;
+    let out = with_retry(Retry::ThrottlingOnly, &conv.ctx.trips, || {
         let call = pool
             .sdk
             .verify_software_token()
@@ -72,10 +69,7 @@ pub(super) async fn verify(
             ..ServiceDetails::default()
         }));
     }
-    if let Some(s) = out.session() {
-        conv.session = Some(s.to_owned());
-    }
-    Ok(())
+    Ok(out.session().map(str::to_owned).or_else(|| session.clone()))
 }
 
 /// Percent-encoding for the otpauth URI label and issuer.

@@ -1,5 +1,6 @@
 //! The official `aws-sdk-cognitoidentityprovider` client, built without credentials (the user
-//! pool calls are unsigned), and the mapping of its errors to ours, with the retry policy.
+//! pool calls are unsigned), its errors read into a [`Failure`] (what each means is decided in
+//! `cognito_errors`), and the retry policy.
 //!
 //! The SDK's own retries are off: whether a step may be repeated depends on the step (a
 //! PASSWORD_VERIFIER must not be re-sent with a stale TIMESTAMP, an MFA code is single-use), so
@@ -15,7 +16,7 @@ use cip::config::timeout::TimeoutConfig;
 use cip::config::{BehaviorVersion, Region};
 use cip::error::{ProvideErrorMetadata, SdkError};
 
-use crate::cognito_errors::{self, Meaning};
+pub(crate) use crate::cognito_errors::Failure;
 use crate::error::{Error, ServiceDetails};
 
 mod https;
@@ -70,97 +71,6 @@ pub(crate) fn build_client(
     Ok(cip::Client::from_conf(builder.build()))
 }
 
-/// How a failed call went wrong, before the caller decides what it means.
-#[derive(Debug, Clone)]
-pub(crate) enum Failure {
-    /// The service answered with an error.
-    Service {
-        details: ServiceDetails,
-        status: Option<u16>,
-    },
-    /// No answer within the timeout; the request may have been processed.
-    Timeout(String),
-    /// The connection failed; the request may have been sent.
-    Network(String),
-    /// The connection was refused by our side (TLS: an untrusted certificate); not transient.
-    Refused(String),
-    /// An answer that is not a Cognito response (with its HTTP status when there was one).
-    BadResponse { status: Option<u16>, text: String },
-    /// The request could not be built (a bug or a bad configuration).
-    Construction(String),
-}
-
-impl Failure {
-    /// Cognito's error type, e.g. `NotAuthorizedException`.
-    pub(crate) fn code(&self) -> Option<&str> {
-        match self {
-            Self::Service { details, .. } => details.error_type.as_deref(),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn message(&self) -> Option<&str> {
-        match self {
-            Self::Service { details, .. } => details.message.as_deref(),
-            _ => None,
-        }
-    }
-
-    /// What Cognito said, when it said something.
-    pub(crate) fn details(&self) -> Option<&ServiceDetails> {
-        match self {
-            Self::Service { details, .. } => Some(details),
-            _ => None,
-        }
-    }
-
-    fn meaning(&self) -> Option<Meaning> {
-        self.code().map(cognito_errors::meaning)
-    }
-
-    /// Whether Cognito said that the device presented is gone ([`cognito_errors::device_gone`]).
-    pub(crate) fn is_device_gone(&self, in_device_step: bool) -> bool {
-        cognito_errors::device_gone(self.code(), self.message(), in_device_step)
-    }
-
-    /// ResourceNotFoundException "Device does not exist.": the device is gone on the server.
-    pub(crate) fn is_device_not_found(&self) -> bool {
-        self.code() == Some("ResourceNotFoundException") && self.is_device_gone(false)
-    }
-
-    /// The endpoint does not know the operation (it predates it).
-    pub(crate) fn is_unknown_operation(&self) -> bool {
-        self.meaning() == Some(Meaning::UnknownOperation)
-            || self
-                .message()
-                .is_some_and(|m| m.contains("GetTokensFromRefreshToken") && m.contains("not"))
-    }
-
-    /// Rejected before any processing: safe to send again whatever the step.
-    fn is_throttle(&self) -> bool {
-        self.meaning() == Some(Meaning::Throttled)
-            || matches!(
-                self,
-                Self::Service {
-                    status: Some(429),
-                    ..
-                }
-            )
-    }
-
-    /// A fault that may pass: throttling, a server error, a dropped connection, a timeout.
-    fn is_transient(&self) -> bool {
-        self.is_throttle()
-            || matches!(self, Self::Timeout(_) | Self::Network(_))
-            || matches!(
-                self,
-                Self::Service { status: Some(s), .. } | Self::BadResponse { status: Some(s), .. }
-                    if *s >= 500
-            )
-            || self.meaning() == Some(Meaning::Transient)
-    }
-}
-
 impl<E> From<SdkError<E, HttpResponse>> for Failure
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -202,41 +112,6 @@ where
             SdkError::ConstructionFailure(_) => Self::Construction(text),
             _ => Self::Network(text),
         }
-    }
-}
-
-impl From<Failure> for Error {
-    fn from(f: Failure) -> Self {
-        match f {
-            Failure::Service { details, .. } => service_error(details),
-            Failure::Timeout(m) => Error::Network(format!("timed out: {m}")),
-            Failure::Network(m) | Failure::Refused(m) => Error::Network(m),
-            Failure::BadResponse { text, .. } => Error::InvalidServerAnswer(text),
-            Failure::Construction(m) => Error::Configuration(m),
-        }
-    }
-}
-
-/// The app's error for what Cognito said, by the table in [`cognito_errors`].
-fn service_error(details: ServiceDetails) -> Error {
-    let meaning = cognito_errors::meaning(details.error_type.as_deref().unwrap_or_default());
-    match meaning {
-        // "Invalid session for the user, session is expired." and the like.
-        Meaning::NotAuthorized
-            if details.error_type.as_deref() == Some("NotAuthorizedException")
-                && cognito_errors::session_expired(details.message.as_deref()) =>
-        {
-            Error::Expired(details)
-        }
-        Meaning::NotAuthorized => Error::NotAuthorized(details),
-        Meaning::CodeMismatch => Error::CodeMismatch(details),
-        Meaning::Expired => Error::Expired(details),
-        Meaning::InvalidPassword => Error::InvalidPassword(details),
-        Meaning::UserNotConfirmed => Error::UserNotConfirmed(details),
-        Meaning::PasswordResetRequired => Error::PasswordResetRequired(details),
-        Meaning::Throttled | Meaning::LockedOut => Error::Throttled(details),
-        Meaning::InvalidRequest => Error::InvalidRequest(details),
-        Meaning::Transient | Meaning::UnknownOperation | Meaning::Other => Error::Service(details),
     }
 }
 
@@ -369,15 +244,5 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.code(), Some("InternalErrorException"));
         assert_eq!(trips.get(), ATTEMPTS);
-    }
-
-    #[test]
-    fn maps_cognito_errors_to_actionable_variants() {
-        let e: Error = service("NotAuthorizedException", Some(400)).into();
-        assert!(matches!(e, Error::NotAuthorized(_)));
-        let e: Error = service("CodeMismatchException", Some(400)).into();
-        assert!(matches!(e, Error::CodeMismatch(_)));
-        let e: Error = service("TooManyRequestsException", Some(400)).into();
-        assert!(e.is_retryable());
     }
 }

@@ -1,11 +1,29 @@
-//! The native library of the Swift and Kotlin bindings: cognito-device-auth with its uniffi
-//! export layer (the SDK's `ffi` feature), linked as a C-ABI library.
+//! The uniffi facade of cognito-device-auth: what the Swift and Kotlin bindings see, and the
+//! C-ABI library (`cdylib`; the iOS static library on demand) that apps load.
 //!
-//! Nothing is defined here. The exported `extern "C"` functions and the interface metadata that
-//! `uniffi-bindgen` reads in library mode are `#[no_mangle]` items of the SDK crate (and, on
-//! Android, the keychain store's JNI entry point); rustc exports those of every linked crate
-//! from a `cdylib` and keeps them in a `staticlib`. The `use` below links the SDK even though
-//! no Rust code here calls it.
-#![forbid(unsafe_code)]
+//! A thin facade over the SDK's Rust API, grouped like the core: [`client`] (configuration, the
+//! client), [`tokens`], [`sign_in`] (the step-by-step sign-in), [`devices`] (device records),
+//! [`store`] (the app-supplied secret store), [`error`] (the one error type of the bindings,
+//! filled from the core's error in one `From`) and [`remote`] (the core's plain types as they
+//! cross). Every exported item has a doc comment: uniffi copies them into the generated Kotlin
+//! and Swift, so they are the mobile documentation too.
+//!
+//! Async methods run on uniffi's tokio runtime and become Kotlin `suspend` functions and Swift
+//! `async throws` methods; constructors are synchronous.
+//!
+//! The interface keeps the namespace `cognito_device_auth`, so the generated Swift module is
+//! `CognitoDeviceAuth` and the Kotlin package the one `uniffi.toml` names. The SDK crate itself
+//! carries no uniffi code: a Rust app that depends on it builds none of this.
+//!
+//! Unsafe code: only what uniffi's macros generate (`extern "C"` functions with
+//! `#[unsafe(no_mangle)]`); none is written by hand.
 
-pub use cognito_device_auth as sdk;
+pub mod client;
+pub mod devices;
+pub mod error;
+pub mod remote;
+pub mod sign_in;
+pub mod store;
+pub mod tokens;
+
+uniffi::setup_scaffolding!("cognito_device_auth");

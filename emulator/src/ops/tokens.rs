@@ -37,7 +37,7 @@ pub fn issue_for_sign_in(app: &App, store: &mut Store, grant: Grant<'_>) -> ApiR
     if pool.device_configuration.is_some() && device_key.is_none() {
         // One DeviceGroupKey per user, or a fresh one per device (`device-group-key-per-device`).
         let group_key = if app.fidelity().device_group_key_per_device {
-            crate::ops::users::new_device_group_key()
+            crate::app::new_device_group_key()
         } else {
             user.device_group_key.clone()
         };

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::Req;
 use super::auth::check_secret_hash;
-use crate::app::{ALNUM, App, random_from, six_digits};
+use crate::app::{ALNUM, App, new_device_group_key, random_from, six_digits};
 use crate::error::{ApiError, ApiResult};
 use crate::srp;
 use crate::store::{Pool, SmsMessage, User, now};
@@ -143,11 +143,6 @@ fn new_user(pool: &Pool, typed: &str, attributes: Vec<(String, String)>) -> ApiR
         device_group_key: new_device_group_key(),
         confirmation_code: None,
     })
-}
-
-/// A new DeviceGroupKey.
-pub fn new_device_group_key() -> String {
-    format!("-{}", random_from(ALNUM, 9))
 }
 
 /// AdminCreateUser.

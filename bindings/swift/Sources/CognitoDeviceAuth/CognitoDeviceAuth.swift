@@ -25,13 +25,13 @@ fileprivate extension RustBuffer {
     }
 
     static func from(_ ptr: UnsafeBufferPointer<UInt8>) -> RustBuffer {
-        try! rustCall { ffi_cognito_device_auth_rustbuffer_from_bytes(ForeignBytes(bufferPointer: ptr), $0) }
+        try! rustCall { ffi_cognito_device_auth_ffi_rustbuffer_from_bytes(ForeignBytes(bufferPointer: ptr), $0) }
     }
 
     // Frees the buffer in place.
     // The buffer must not be used after this is called.
     func deallocate() {
-        try! rustCall { ffi_cognito_device_auth_rustbuffer_free(self, $0) }
+        try! rustCall { ffi_cognito_device_auth_ffi_rustbuffer_free(self, $0) }
     }
 }
 
@@ -327,7 +327,7 @@ private func makeRustCall<T, E: Swift.Error>(
     _ callback: (UnsafeMutablePointer<RustCallStatus>) -> T,
     errorHandler: ((RustBuffer) throws -> E)?
 ) throws -> T {
-    uniffiEnsureCognitoDeviceAuthInitialized()
+    uniffiEnsureCognitoDeviceAuthFfiInitialized()
     var callStatus = RustCallStatus.init()
     let returnedVal = callback(&callStatus)
     try uniffiCheckCallStatus(callStatus: callStatus, errorHandler: errorHandler)
@@ -785,7 +785,7 @@ open class Client: ClientProtocol, @unchecked Sendable, CustomDebugStringConvert
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_cognito_device_auth_fn_clone_client(self.handle, $0) }
+        return try! rustCall { uniffi_cognito_device_auth_ffi_fn_clone_client(self.handle, $0) }
     }
     /**
      * A client for the pool and app client of `config`. Fails with `Configuration` when the
@@ -797,7 +797,7 @@ public convenience init(config: ClientConfig)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeCognitoError_lift) {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_constructor_client_new(
+    uniffi_cognito_device_auth_ffi_fn_constructor_client_new(
         FfiConverterTypeClientConfig_lower(config),uniffiCallStatus
     )
 }
@@ -810,7 +810,7 @@ public convenience init(config: ClientConfig)throws  {
             return
         }
 
-        try! rustCall { uniffi_cognito_device_auth_fn_free_client(handle, $0) }
+        try! rustCall { uniffi_cognito_device_auth_ffi_fn_free_client(handle, $0) }
     }
 
     
@@ -825,13 +825,13 @@ open func confirmPendingDevice(username: String, tokens: Tokens)async throws  ->
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_confirm_pending_device(
+                uniffi_cognito_device_auth_ffi_fn_method_client_confirm_pending_device(
                         self.uniffiCloneHandle(),FfiConverterString.lower(username),FfiConverterTypeTokens_lower(tokens)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterOptionTypeLocalDevice.lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -844,13 +844,13 @@ open func currentDevice(username: String)async throws  -> LocalDevice?  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_current_device(
+                uniffi_cognito_device_auth_ffi_fn_method_client_current_device(
                         self.uniffiCloneHandle(),FfiConverterString.lower(username)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterOptionTypeLocalDevice.lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -863,13 +863,13 @@ open func device(tokens: Tokens, deviceKey: String)async throws  -> Device  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_device(
+                uniffi_cognito_device_auth_ffi_fn_method_client_device(
                         self.uniffiCloneHandle(),FfiConverterTypeTokens_lower(tokens),FfiConverterString.lower(deviceKey)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeDevice_lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -882,13 +882,13 @@ open func devices(tokens: Tokens)async throws  -> [Device]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_devices(
+                uniffi_cognito_device_auth_ffi_fn_method_client_devices(
                         self.uniffiCloneHandle(),FfiConverterTypeTokens_lower(tokens)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeDevice.lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -902,13 +902,13 @@ open func forgetDevice(tokens: Tokens, username: String, deviceKey: String?)asyn
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_forget_device(
+                uniffi_cognito_device_auth_ffi_fn_method_client_forget_device(
                         self.uniffiCloneHandle(),FfiConverterTypeTokens_lower(tokens),FfiConverterString.lower(username),FfiConverterOptionString.lower(deviceKey)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_void,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_void,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_void,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_void,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_void,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -924,13 +924,13 @@ open func forgetDeviceLocally(username: String)async throws  -> Bool  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_forget_device_locally(
+                uniffi_cognito_device_auth_ffi_fn_method_client_forget_device_locally(
                         self.uniffiCloneHandle(),FfiConverterString.lower(username)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_i8,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_i8,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_i8,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_i8,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_i8,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_i8,
             liftFunc: FfiConverterBool.lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -944,13 +944,13 @@ open func refresh(username: String, refreshToken: String)async throws  -> Tokens
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_refresh(
+                uniffi_cognito_device_auth_ffi_fn_method_client_refresh(
                         self.uniffiCloneHandle(),FfiConverterString.lower(username),FfiConverterString.lower(refreshToken)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeTokens_lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -964,13 +964,13 @@ open func rememberDevice(tokens: Tokens, username: String, deviceKey: String, st
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_remember_device(
+                uniffi_cognito_device_auth_ffi_fn_method_client_remember_device(
                         self.uniffiCloneHandle(),FfiConverterTypeTokens_lower(tokens),FfiConverterString.lower(username),FfiConverterString.lower(deviceKey),FfiConverterTypeRememberedStatus_lower(status)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_void,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_void,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_void,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_void,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_void,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -985,13 +985,13 @@ open func removeAllLocalEntries()async throws  -> UInt64  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_remove_all_local_entries(
+                uniffi_cognito_device_auth_ffi_fn_method_client_remove_all_local_entries(
                         self.uniffiCloneHandle()
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_u64,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_u64,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_u64,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_u64,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_u64,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_u64,
             liftFunc: FfiConverterUInt64.lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -1005,13 +1005,13 @@ open func signIn(username: String, password: String)async throws  -> SignInStep 
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_sign_in(
+                uniffi_cognito_device_auth_ffi_fn_method_client_sign_in(
                         self.uniffiCloneHandle(),FfiConverterString.lower(username),FfiConverterString.lower(password)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSignInStep_lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -1027,13 +1027,13 @@ open func signInWithPasswordBytes(username: String, password: Data)async throws 
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_sign_in_with_password_bytes(
+                uniffi_cognito_device_auth_ffi_fn_method_client_sign_in_with_password_bytes(
                         self.uniffiCloneHandle(),FfiConverterString.lower(username),FfiConverterData.lower(password)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSignInStep_lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -1047,13 +1047,13 @@ open func signOut(tokens: Tokens, scope: SignOutScope)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_client_sign_out(
+                uniffi_cognito_device_auth_ffi_fn_method_client_sign_out(
                         self.uniffiCloneHandle(),FfiConverterTypeTokens_lower(tokens),FfiConverterTypeSignOutScope_lower(scope)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_void,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_void,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_void,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_void,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_void,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -1066,7 +1066,7 @@ public var debugDescription: String {
     return try!  FfiConverterString.lift(
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_client_uniffi_trait_debug(
+    uniffi_cognito_device_auth_ffi_fn_method_client_uniffi_trait_debug(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
@@ -1137,7 +1137,7 @@ public protocol CodeStepProtocol: AnyObject, Sendable {
     
     /**
      * Answers with the code. A wrong code fails with `CodeMismatch` and this step can be
-     * answered again.
+     * answered again; a step already answered fails with `Misuse`.
      */
     func submit(code: String) async throws  -> SignInStep
     
@@ -1182,7 +1182,7 @@ open class CodeStep: CodeStepProtocol, @unchecked Sendable, CustomDebugStringCon
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_cognito_device_auth_fn_clone_codestep(self.handle, $0) }
+        return try! rustCall { uniffi_cognito_device_auth_ffi_fn_clone_codestep(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -1192,7 +1192,7 @@ open class CodeStep: CodeStepProtocol, @unchecked Sendable, CustomDebugStringCon
             return
         }
 
-        try! rustCall { uniffi_cognito_device_auth_fn_free_codestep(handle, $0) }
+        try! rustCall { uniffi_cognito_device_auth_ffi_fn_free_codestep(handle, $0) }
     }
 
     
@@ -1204,7 +1204,7 @@ open class CodeStep: CodeStepProtocol, @unchecked Sendable, CustomDebugStringCon
 open func destination() -> String?  {
     return try!  FfiConverterOptionString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_codestep_destination(
+    uniffi_cognito_device_auth_ffi_fn_method_codestep_destination(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1216,7 +1216,7 @@ open func destination() -> String?  {
 open func mfaType() -> MfaType  {
     return try!  FfiConverterTypeMfaType_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_codestep_mfa_type(
+    uniffi_cognito_device_auth_ffi_fn_method_codestep_mfa_type(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1224,19 +1224,19 @@ open func mfaType() -> MfaType  {
     
     /**
      * Answers with the code. A wrong code fails with `CodeMismatch` and this step can be
-     * answered again.
+     * answered again; a step already answered fails with `Misuse`.
      */
 open func submit(code: String)async throws  -> SignInStep  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_codestep_submit(
+                uniffi_cognito_device_auth_ffi_fn_method_codestep_submit(
                         self.uniffiCloneHandle(),FfiConverterString.lower(code)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSignInStep_lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -1249,7 +1249,7 @@ public var debugDescription: String {
     return try!  FfiConverterString.lift(
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_codestep_uniffi_trait_debug(
+    uniffi_cognito_device_auth_ffi_fn_method_codestep_uniffi_trait_debug(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
@@ -1315,7 +1315,8 @@ public protocol NewPasswordStepProtocol: AnyObject, Sendable {
     
     /**
      * Sets the new password and the required attributes (name to value; may be empty).
-     * A password the policy rejects fails with `InvalidPassword`.
+     * A password the policy rejects fails with `InvalidPassword`, and this step can be
+     * answered again.
      */
     func submit(newPassword: String, attributes: [String: String]) async throws  -> SignInStep
     
@@ -1360,7 +1361,7 @@ open class NewPasswordStep: NewPasswordStepProtocol, @unchecked Sendable, Custom
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_cognito_device_auth_fn_clone_newpasswordstep(self.handle, $0) }
+        return try! rustCall { uniffi_cognito_device_auth_ffi_fn_clone_newpasswordstep(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -1370,7 +1371,7 @@ open class NewPasswordStep: NewPasswordStepProtocol, @unchecked Sendable, Custom
             return
         }
 
-        try! rustCall { uniffi_cognito_device_auth_fn_free_newpasswordstep(handle, $0) }
+        try! rustCall { uniffi_cognito_device_auth_ffi_fn_free_newpasswordstep(handle, $0) }
     }
 
     
@@ -1382,7 +1383,7 @@ open class NewPasswordStep: NewPasswordStepProtocol, @unchecked Sendable, Custom
 open func requiredAttributes() -> [String]  {
     return try!  FfiConverterSequenceString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_newpasswordstep_required_attributes(
+    uniffi_cognito_device_auth_ffi_fn_method_newpasswordstep_required_attributes(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1390,19 +1391,20 @@ open func requiredAttributes() -> [String]  {
     
     /**
      * Sets the new password and the required attributes (name to value; may be empty).
-     * A password the policy rejects fails with `InvalidPassword`.
+     * A password the policy rejects fails with `InvalidPassword`, and this step can be
+     * answered again.
      */
 open func submit(newPassword: String, attributes: [String: String])async throws  -> SignInStep  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_newpasswordstep_submit(
+                uniffi_cognito_device_auth_ffi_fn_method_newpasswordstep_submit(
                         self.uniffiCloneHandle(),FfiConverterString.lower(newPassword),FfiConverterDictionaryStringString.lower(attributes)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSignInStep_lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -1415,7 +1417,7 @@ public var debugDescription: String {
     return try!  FfiConverterString.lift(
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_newpasswordstep_uniffi_trait_debug(
+    uniffi_cognito_device_auth_ffi_fn_method_newpasswordstep_uniffi_trait_debug(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
@@ -1527,7 +1529,7 @@ open class RememberDeviceStep: RememberDeviceStepProtocol, @unchecked Sendable, 
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_cognito_device_auth_fn_clone_rememberdevicestep(self.handle, $0) }
+        return try! rustCall { uniffi_cognito_device_auth_ffi_fn_clone_rememberdevicestep(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -1537,7 +1539,7 @@ open class RememberDeviceStep: RememberDeviceStepProtocol, @unchecked Sendable, 
             return
         }
 
-        try! rustCall { uniffi_cognito_device_auth_fn_free_rememberdevicestep(handle, $0) }
+        try! rustCall { uniffi_cognito_device_auth_ffi_fn_free_rememberdevicestep(handle, $0) }
     }
 
     
@@ -1552,13 +1554,13 @@ open func answer(status: RememberedStatus)async throws  -> SignInStep  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_rememberdevicestep_answer(
+                uniffi_cognito_device_auth_ffi_fn_method_rememberdevicestep_answer(
                         self.uniffiCloneHandle(),FfiConverterTypeRememberedStatus_lower(status)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSignInStep_lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -1570,7 +1572,7 @@ open func answer(status: RememberedStatus)async throws  -> SignInStep  {
 open func deviceKey() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_rememberdevicestep_device_key(
+    uniffi_cognito_device_auth_ffi_fn_method_rememberdevicestep_device_key(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1583,7 +1585,7 @@ public var debugDescription: String {
     return try!  FfiConverterString.lift(
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_rememberdevicestep_uniffi_trait_debug(
+    uniffi_cognito_device_auth_ffi_fn_method_rememberdevicestep_uniffi_trait_debug(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
@@ -1708,7 +1710,7 @@ open class SecretStoreImpl: SecretStore, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_cognito_device_auth_fn_clone_secretstore(self.handle, $0) }
+        return try! rustCall { uniffi_cognito_device_auth_ffi_fn_clone_secretstore(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -1718,7 +1720,7 @@ open class SecretStoreImpl: SecretStore, @unchecked Sendable {
             return
         }
 
-        try! rustCall { uniffi_cognito_device_auth_fn_free_secretstore(handle, $0) }
+        try! rustCall { uniffi_cognito_device_auth_ffi_fn_free_secretstore(handle, $0) }
     }
 
     
@@ -1730,7 +1732,7 @@ open class SecretStoreImpl: SecretStore, @unchecked Sendable {
 open func read(account: String)throws  -> Data?  {
     return try  FfiConverterOptionData.lift(try rustCallWithError(FfiConverterTypeSecretStoreError_lift) {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_secretstore_read(
+    uniffi_cognito_device_auth_ffi_fn_method_secretstore_read(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(account),uniffiCallStatus
     )
@@ -1742,7 +1744,7 @@ open func read(account: String)throws  -> Data?  {
      */
 open func write(account: String, secret: Data)throws   {try rustCallWithError(FfiConverterTypeSecretStoreError_lift) {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_secretstore_write(
+    uniffi_cognito_device_auth_ffi_fn_method_secretstore_write(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(account),
         FfiConverterData.lower(secret),uniffiCallStatus
@@ -1755,7 +1757,7 @@ open func write(account: String, secret: Data)throws   {try rustCallWithError(Ff
      */
 open func delete(account: String)throws   {try rustCallWithError(FfiConverterTypeSecretStoreError_lift) {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_secretstore_delete(
+    uniffi_cognito_device_auth_ffi_fn_method_secretstore_delete(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(account),uniffiCallStatus
     )
@@ -1883,7 +1885,7 @@ fileprivate struct UniffiCallbackInterfaceSecretStore {
 }
 
 private func uniffiCallbackInitSecretStore() {
-    uniffi_cognito_device_auth_fn_init_callback_vtable_secretstore(UniffiCallbackInterfaceSecretStore.vtablePtr)
+    uniffi_cognito_device_auth_ffi_fn_init_callback_vtable_secretstore(UniffiCallbackInterfaceSecretStore.vtablePtr)
 }
 
 #if swift(>=5.8)
@@ -2002,7 +2004,7 @@ open class SelectMfaStep: SelectMfaStepProtocol, @unchecked Sendable, CustomDebu
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_cognito_device_auth_fn_clone_selectmfastep(self.handle, $0) }
+        return try! rustCall { uniffi_cognito_device_auth_ffi_fn_clone_selectmfastep(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -2012,7 +2014,7 @@ open class SelectMfaStep: SelectMfaStepProtocol, @unchecked Sendable, CustomDebu
             return
         }
 
-        try! rustCall { uniffi_cognito_device_auth_fn_free_selectmfastep(handle, $0) }
+        try! rustCall { uniffi_cognito_device_auth_ffi_fn_free_selectmfastep(handle, $0) }
     }
 
     
@@ -2024,7 +2026,7 @@ open class SelectMfaStep: SelectMfaStepProtocol, @unchecked Sendable, CustomDebu
 open func allowed() -> [MfaType]  {
     return try!  FfiConverterSequenceTypeMfaType.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_selectmfastep_allowed(
+    uniffi_cognito_device_auth_ffi_fn_method_selectmfastep_allowed(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -2037,13 +2039,13 @@ open func select(mfaType: MfaType)async throws  -> SignInStep  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_selectmfastep_select(
+                uniffi_cognito_device_auth_ffi_fn_method_selectmfastep_select(
                         self.uniffiCloneHandle(),FfiConverterTypeMfaType_lower(mfaType)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSignInStep_lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -2056,7 +2058,7 @@ public var debugDescription: String {
     return try!  FfiConverterString.lift(
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_selectmfastep_uniffi_trait_debug(
+    uniffi_cognito_device_auth_ffi_fn_method_selectmfastep_uniffi_trait_debug(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
@@ -2172,7 +2174,7 @@ open class TotpSetupStep: TotpSetupStepProtocol, @unchecked Sendable, CustomDebu
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_cognito_device_auth_fn_clone_totpsetupstep(self.handle, $0) }
+        return try! rustCall { uniffi_cognito_device_auth_ffi_fn_clone_totpsetupstep(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -2182,7 +2184,7 @@ open class TotpSetupStep: TotpSetupStepProtocol, @unchecked Sendable, CustomDebu
             return
         }
 
-        try! rustCall { uniffi_cognito_device_auth_fn_free_totpsetupstep(handle, $0) }
+        try! rustCall { uniffi_cognito_device_auth_ffi_fn_free_totpsetupstep(handle, $0) }
     }
 
     
@@ -2194,7 +2196,7 @@ open class TotpSetupStep: TotpSetupStepProtocol, @unchecked Sendable, CustomDebu
 open func otpauthUri() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_totpsetupstep_otpauth_uri(
+    uniffi_cognito_device_auth_ffi_fn_method_totpsetupstep_otpauth_uri(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -2206,7 +2208,7 @@ open func otpauthUri() -> String  {
 open func secret() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_totpsetupstep_secret(
+    uniffi_cognito_device_auth_ffi_fn_method_totpsetupstep_secret(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -2220,13 +2222,13 @@ open func verify(code: String, friendlyName: String?)async throws  -> SignInStep
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_cognito_device_auth_fn_method_totpsetupstep_verify(
+                uniffi_cognito_device_auth_ffi_fn_method_totpsetupstep_verify(
                         self.uniffiCloneHandle(),FfiConverterString.lower(code),FfiConverterOptionString.lower(friendlyName)
                 )
             },
-            pollFunc: ffi_cognito_device_auth_rust_future_poll_rust_buffer,
-            completeFunc: ffi_cognito_device_auth_rust_future_complete_rust_buffer,
-            freeFunc: ffi_cognito_device_auth_rust_future_free_rust_buffer,
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSignInStep_lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
@@ -2239,7 +2241,7 @@ public var debugDescription: String {
     return try!  FfiConverterString.lift(
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_totpsetupstep_uniffi_trait_debug(
+    uniffi_cognito_device_auth_ffi_fn_method_totpsetupstep_uniffi_trait_debug(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
@@ -2383,7 +2385,7 @@ public var debugDescription: String {
     return try!  FfiConverterString.lift(
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_clientconfig_uniffi_trait_debug(
+    uniffi_cognito_device_auth_ffi_fn_method_clientconfig_uniffi_trait_debug(
             FfiConverterTypeClientConfig_lower(self),uniffiCallStatus
     )
 }
@@ -2394,7 +2396,7 @@ public var description: String {
     return try!  FfiConverterString.lift(
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_clientconfig_uniffi_trait_display(
+    uniffi_cognito_device_auth_ffi_fn_method_clientconfig_uniffi_trait_display(
             FfiConverterTypeClientConfig_lower(self),uniffiCallStatus
     )
 }
@@ -2583,8 +2585,7 @@ public struct DeviceOutcome: Equatable, Hashable {
     /**
      * ConfirmDevice is not known to have succeeded: the device secret is kept (state
      * `pending`), and the confirmation is finished with this session's still-valid access
-     * token by the next [`Client::refresh`](crate::Client::refresh) or sign-in of this
-     * client, or by [`Client::confirm_pending_device`](crate::Client::confirm_pending_device).
+     * token by the next refresh or sign-in of this client, or by `confirmPendingDevice`.
      * The session is never given up for it: a failed confirmation never makes the client
      * forget the device (ForgetDevice would make the session's refresh token unusable).
      */
@@ -2620,8 +2621,7 @@ public struct DeviceOutcome: Equatable, Hashable {
         /**
          * ConfirmDevice is not known to have succeeded: the device secret is kept (state
          * `pending`), and the confirmation is finished with this session's still-valid access
-         * token by the next [`Client::refresh`](crate::Client::refresh) or sign-in of this
-         * client, or by [`Client::confirm_pending_device`](crate::Client::confirm_pending_device).
+         * token by the next refresh or sign-in of this client, or by `confirmPendingDevice`.
          * The session is never given up for it: a failed confirmation never makes the client
          * forget the device (ForgetDevice would make the session's refresh token unusable).
          */pendingConfirmation: Bool, 
@@ -3013,7 +3013,7 @@ public var debugDescription: String {
     return try!  FfiConverterString.lift(
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_tokens_uniffi_trait_debug(
+    uniffi_cognito_device_auth_ffi_fn_method_tokens_uniffi_trait_debug(
             FfiConverterTypeTokens_lower(self),uniffiCallStatus
     )
 }
@@ -3024,7 +3024,7 @@ public var description: String {
     return try!  FfiConverterString.lift(
         try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_tokens_uniffi_trait_display(
+    uniffi_cognito_device_auth_ffi_fn_method_tokens_uniffi_trait_display(
             FfiConverterTypeTokens_lower(self),uniffiCallStatus
     )
 }
@@ -3102,7 +3102,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?, 
         /**
          * The AWS request id of the failed call, for support tickets.
-         */requestId: String?
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The MFA or verification code is wrong. The same step can be answered again.
@@ -3116,7 +3120,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?, 
         /**
          * The AWS request id of the failed call, for support tickets.
-         */requestId: String?
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The code, or the sign-in session, expired: start the sign-in again.
@@ -3130,7 +3138,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?, 
         /**
          * The AWS request id of the failed call, for support tickets.
-         */requestId: String?
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The new password does not satisfy the pool's policy.
@@ -3144,7 +3156,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?, 
         /**
          * The AWS request id of the failed call, for support tickets.
-         */requestId: String?
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The user has not confirmed their account yet.
@@ -3158,7 +3174,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?, 
         /**
          * The AWS request id of the failed call, for support tickets.
-         */requestId: String?
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The user must reset their password before signing in.
@@ -3172,7 +3192,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?, 
         /**
          * The AWS request id of the failed call, for support tickets.
-         */requestId: String?
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The remembered device was forgotten on the server and signing in without it failed too
@@ -3187,7 +3211,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?, 
         /**
          * The AWS request id of the failed call, for support tickets.
-         */requestId: String?
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The device of this session is not yet confirmed, so its refresh token is refused: call
@@ -3197,7 +3225,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case DevicePending(
         /**
          * What to do.
-         */reason: String
+         */reason: String, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * Cognito throttled the request and retrying did not help. Retry later.
@@ -3211,7 +3243,30 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?, 
         /**
          * The AWS request id of the failed call, for support tickets.
-         */requestId: String?
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
+    )
+    /**
+     * Too many failed attempts (`TooManyFailedAttemptsException`): the user is locked out for
+     * a while. Repeating now cannot help; try again later.
+     */
+    case LockedOut(
+        /**
+         * Cognito's error type, e.g. `TooManyFailedAttemptsException`.
+         */errorType: String?, 
+        /**
+         * Cognito's message.
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call, for support tickets.
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * Cognito rejected the request as invalid (`InvalidParameterException` and the like).
@@ -3225,7 +3280,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?, 
         /**
          * The AWS request id of the failed call, for support tickets.
-         */requestId: String?
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * Any other error of the service.
@@ -3239,7 +3298,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */serviceMessage: String?, 
         /**
          * The AWS request id of the failed call, for support tickets.
-         */requestId: String?
+         */requestId: String?, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The device-secret store is locked or not available yet (for instance before the first
@@ -3248,7 +3311,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case StoreUnavailable(
         /**
          * What the store said.
-         */reason: String
+         */reason: String, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The device-secret store failed in another way (an app-supplied store threw).
@@ -3256,7 +3323,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case StoreFailed(
         /**
          * What the store said.
-         */reason: String
+         */reason: String, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The network failed (connection refused or reset, DNS, TLS, timeout). Retry later.
@@ -3264,7 +3335,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Network(
         /**
          * What failed.
-         */reason: String
+         */reason: String, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The server's answer could not be understood.
@@ -3272,7 +3347,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case InvalidServerAnswer(
         /**
          * What was wrong with it.
-         */reason: String
+         */reason: String, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The client's configuration is wrong (user pool id, app client id, endpoint).
@@ -3280,7 +3359,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Configuration(
         /**
          * What is wrong.
-         */reason: String
+         */reason: String, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The answer does not fit the step (an MFA type not offered, a password that is not
@@ -3289,7 +3372,11 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case InvalidStepAnswer(
         /**
          * What is wrong.
-         */reason: String
+         */reason: String, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
     /**
      * The SDK was called in a way that cannot work: a step answered twice, tokens of another
@@ -3299,18 +3386,23 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Misuse(
         /**
          * What is wrong.
-         */reason: String
+         */reason: String, 
+        /**
+         * Whether trying the same call again later can succeed: the SDK's rule, decided
+         * when the error was made (also `isRetryable()`).
+         */retryable: Bool
     )
 
     
     /**
-     * Whether trying the same call again later can succeed (throttling, the network, a locked
-     * store, a transient fault of the service): the SDK's own rule, not a copy of it.
+     * Whether trying the same call again later can succeed (throttling, a lock-out,
+     * the network, a locked store, a transient fault of the service): the SDK's own
+     * rule, decided when the error was made.
      */
 public func isRetryable() -> Bool  {
     return try!  FfiConverterBool.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_cognito_device_auth_fn_method_cognitoerror_is_retryable(
+    uniffi_cognito_device_auth_ffi_fn_method_cognitoerror_is_retryable(
             FfiConverterTypeCognitoError_lower(self),uniffiCallStatus
     )
 })
@@ -3346,76 +3438,100 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
         case 1: return .NotAuthorized(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf)
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
         case 2: return .CodeMismatch(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf)
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
         case 3: return .Expired(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf)
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
         case 4: return .InvalidPassword(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf)
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
         case 5: return .UserNotConfirmed(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf)
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
         case 6: return .PasswordResetRequired(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf)
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
         case 7: return .DeviceForgotten(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf)
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
         case 8: return .DevicePending(
-            reason: try FfiConverterString.read(from: &buf)
+            reason: try FfiConverterString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
         case 9: return .Throttled(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf)
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 10: return .InvalidRequest(
+        case 10: return .LockedOut(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf)
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 11: return .Service(
+        case 11: return .InvalidRequest(
             errorType: try FfiConverterOptionString.read(from: &buf), 
             serviceMessage: try FfiConverterOptionString.read(from: &buf), 
-            requestId: try FfiConverterOptionString.read(from: &buf)
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 12: return .StoreUnavailable(
-            reason: try FfiConverterString.read(from: &buf)
+        case 12: return .Service(
+            errorType: try FfiConverterOptionString.read(from: &buf), 
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 13: return .StoreFailed(
-            reason: try FfiConverterString.read(from: &buf)
+        case 13: return .StoreUnavailable(
+            reason: try FfiConverterString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 14: return .Network(
-            reason: try FfiConverterString.read(from: &buf)
+        case 14: return .StoreFailed(
+            reason: try FfiConverterString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 15: return .InvalidServerAnswer(
-            reason: try FfiConverterString.read(from: &buf)
+        case 15: return .Network(
+            reason: try FfiConverterString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 16: return .Configuration(
-            reason: try FfiConverterString.read(from: &buf)
+        case 16: return .InvalidServerAnswer(
+            reason: try FfiConverterString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 17: return .InvalidStepAnswer(
-            reason: try FfiConverterString.read(from: &buf)
+        case 17: return .Configuration(
+            reason: try FfiConverterString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 18: return .Misuse(
-            reason: try FfiConverterString.read(from: &buf)
+        case 18: return .InvalidStepAnswer(
+            reason: try FfiConverterString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
+            )
+        case 19: return .Misuse(
+            reason: try FfiConverterString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -3429,114 +3545,140 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
 
         
         
-        case let .NotAuthorized(errorType,serviceMessage,requestId):
+        case let .NotAuthorized(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(1))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .CodeMismatch(errorType,serviceMessage,requestId):
+        case let .CodeMismatch(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(2))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Expired(errorType,serviceMessage,requestId):
+        case let .Expired(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(3))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .InvalidPassword(errorType,serviceMessage,requestId):
+        case let .InvalidPassword(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(4))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .UserNotConfirmed(errorType,serviceMessage,requestId):
+        case let .UserNotConfirmed(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(5))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .PasswordResetRequired(errorType,serviceMessage,requestId):
+        case let .PasswordResetRequired(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(6))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .DeviceForgotten(errorType,serviceMessage,requestId):
+        case let .DeviceForgotten(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(7))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .DevicePending(reason):
+        case let .DevicePending(reason,retryable):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Throttled(errorType,serviceMessage,requestId):
+        case let .Throttled(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(9))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .InvalidRequest(errorType,serviceMessage,requestId):
+        case let .LockedOut(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(10))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Service(errorType,serviceMessage,requestId):
+        case let .InvalidRequest(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(11))
             FfiConverterOptionString.write(errorType, into: &buf)
             FfiConverterOptionString.write(serviceMessage, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .StoreUnavailable(reason):
+        case let .Service(errorType,serviceMessage,requestId,retryable):
             writeInt(&buf, Int32(12))
-            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(errorType, into: &buf)
+            FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .StoreFailed(reason):
+        case let .StoreUnavailable(reason,retryable):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Network(reason):
+        case let .StoreFailed(reason,retryable):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .InvalidServerAnswer(reason):
+        case let .Network(reason,retryable):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Configuration(reason):
+        case let .InvalidServerAnswer(reason,retryable):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .InvalidStepAnswer(reason):
+        case let .Configuration(reason,retryable):
             writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Misuse(reason):
+        case let .InvalidStepAnswer(reason,retryable):
             writeInt(&buf, Int32(18))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            
+        
+        case let .Misuse(reason,retryable):
+            writeInt(&buf, Int32(19))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         }
     }
@@ -4024,7 +4166,7 @@ public func FfiConverterTypeSignInStep_lower(_ value: SignInStep) -> RustBuffer 
 
 
 /**
- * Which sessions [`Client::sign_out`] ends.
+ * Which sessions `signOut` ends.
  */
 
 public enum SignOutScope: Equatable, Hashable {
@@ -4492,7 +4634,7 @@ fileprivate func uniffiRustCallAsync<F, T>(
 ) async throws -> T {
     // Make sure to call the ensure init function since future creation doesn't have a
     // RustCallStatus param, so doesn't use makeRustCall()
-    uniffiEnsureCognitoDeviceAuthInitialized()
+    uniffiEnsureCognitoDeviceAuthFfiInitialized()
     let rustFuture = rustFutureFunc()
     defer {
         freeFunc(rustFuture)
@@ -4537,92 +4679,92 @@ private let initializationResult: InitializationResult = {
     // Get the bindings contract version from our ComponentInterface
     let bindings_contract_version = 30
     // Get the scaffolding contract version by calling the into the dylib
-    let scaffolding_contract_version = ffi_cognito_device_auth_uniffi_contract_version()
+    let scaffolding_contract_version = ffi_cognito_device_auth_ffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_confirm_pending_device() != 26798) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_confirm_pending_device() != 2661) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_current_device() != 48316) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_current_device() != 49654) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_device() != 45616) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_device() != 59463) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_devices() != 14017) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_devices() != 62626) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_forget_device() != 38120) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_forget_device() != 6361) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_forget_device_locally() != 57980) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_forget_device_locally() != 7503) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_refresh() != 36564) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_refresh() != 43987) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_remember_device() != 60680) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_remember_device() != 37585) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_remove_all_local_entries() != 63477) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_remove_all_local_entries() != 20502) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_sign_in() != 37099) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_sign_in() != 27326) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_sign_in_with_password_bytes() != 1721) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_sign_in_with_password_bytes() != 41364) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_client_sign_out() != 41616) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_sign_out() != 21956) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_codestep_destination() != 31816) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_codestep_destination() != 38571) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_codestep_mfa_type() != 13819) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_codestep_mfa_type() != 35246) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_codestep_submit() != 45138) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_codestep_submit() != 15054) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_newpasswordstep_required_attributes() != 48118) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_newpasswordstep_required_attributes() != 62793) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_newpasswordstep_submit() != 40487) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_newpasswordstep_submit() != 2889) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_rememberdevicestep_answer() != 1091) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_rememberdevicestep_answer() != 27716) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_rememberdevicestep_device_key() != 46939) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_rememberdevicestep_device_key() != 58517) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_selectmfastep_allowed() != 46865) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_selectmfastep_allowed() != 4650) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_selectmfastep_select() != 16609) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_selectmfastep_select() != 60690) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_totpsetupstep_otpauth_uri() != 17545) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_totpsetupstep_otpauth_uri() != 63616) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_totpsetupstep_secret() != 12374) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_totpsetupstep_secret() != 19615) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_totpsetupstep_verify() != 61842) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_totpsetupstep_verify() != 38975) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_secretstore_read() != 12943) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_secretstore_read() != 22517) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_secretstore_write() != 12239) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_secretstore_write() != 14289) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_method_secretstore_delete() != 32283) {
+    if (uniffi_cognito_device_auth_ffi_checksum_method_secretstore_delete() != 16081) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cognito_device_auth_checksum_constructor_client_new() != 25508) {
+    if (uniffi_cognito_device_auth_ffi_checksum_constructor_client_new() != 36555) {
         return InitializationResult.apiChecksumMismatch
     }
 
@@ -4632,7 +4774,7 @@ private let initializationResult: InitializationResult = {
 
 // Make the ensure init function public so that other modules which have external type references to
 // our types can call it.
-public func uniffiEnsureCognitoDeviceAuthInitialized() {
+public func uniffiEnsureCognitoDeviceAuthFfiInitialized() {
     switch initializationResult {
     case .ok:
         break

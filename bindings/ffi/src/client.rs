@@ -9,8 +9,8 @@ use super::error::CognitoError;
 use super::sign_in::SignInStep;
 use super::store::{AppStore, KeychainOptions, SecretStore};
 use super::tokens::Tokens;
-use crate as core;
-use crate::{RememberedStatus, SignOutScope};
+use cognito_device_auth as core;
+use cognito_device_auth::{RememberedStatus, SignOutScope};
 
 /// How to reach a user pool, and where device secrets live.
 ///
@@ -107,15 +107,16 @@ impl Client {
         }
         match (config.store, config.keychain) {
             (Some(_), Some(_)) => {
-                return Err(CognitoError::Configuration {
-                    reason: "set either an app store or keychain options, not both".into(),
-                });
+                return Err(core::Error::Configuration(
+                    "set either an app store or keychain options, not both".into(),
+                )
+                .into());
             }
             (Some(store), None) => core_config = core_config.with_store(Arc::new(AppStore(store))),
             (None, Some(options)) => {
                 let store = options
                     .store()
-                    .map_err(|reason| CognitoError::Configuration { reason })?;
+                    .map_err(|reason| CognitoError::from(core::Error::Configuration(reason)))?;
                 core_config = core_config.with_store(Arc::new(store));
             }
             (None, None) => {}
@@ -147,7 +148,7 @@ impl Client {
         let password = String::from_utf8(password).map_err(|e| {
             let mut bytes = e.into_bytes();
             zeroize::Zeroize::zeroize(&mut bytes);
-            crate::Error::InvalidStepAnswer("the password is not valid UTF-8".into())
+            core::Error::InvalidStepAnswer("the password is not valid UTF-8".into())
         })?;
         Ok(self.inner.sign_in(&username, password).await?.into())
     }
@@ -170,7 +171,7 @@ impl Client {
         username: String,
         tokens: Tokens,
     ) -> Result<Option<LocalDevice>, CognitoError> {
-        let tokens = crate::Tokens::from(tokens);
+        let tokens = core::Tokens::from(tokens);
         Ok(self
             .inner
             .confirm_pending_device(&username, &tokens)
@@ -180,15 +181,16 @@ impl Client {
 
     /// The user's devices as Cognito knows them (ListDevices, every page).
     pub async fn devices(&self, tokens: Tokens) -> Result<Vec<Device>, CognitoError> {
-        let tokens = crate::Tokens::from(tokens);
+        let tokens = core::Tokens::from(tokens);
         let devices = self.inner.devices(&tokens).await?;
         Ok(devices.into_iter().map(Device::from).collect())
     }
 
     /// One device of the user (GetDevice).
     pub async fn device(&self, tokens: Tokens, device_key: String) -> Result<Device, CognitoError> {
-        let tokens = crate::Tokens::from(tokens);
-        Ok(self.inner.device(&tokens, &device_key).await?.into())
+        let tokens = core::Tokens::from(tokens);
+        let key = core::DeviceKey::new(device_key);
+        Ok(self.inner.device(&tokens, &key).await?.into())
     }
 
     /// Marks a device remembered (its sign-ins skip MFA) or not (UpdateDeviceStatus), and
@@ -200,10 +202,15 @@ impl Client {
         device_key: String,
         status: RememberedStatus,
     ) -> Result<(), CognitoError> {
-        let tokens = crate::Tokens::from(tokens);
+        let tokens = core::Tokens::from(tokens);
         Ok(self
             .inner
-            .remember_device(&tokens, &username, &device_key, status)
+            .remember_device(
+                &tokens,
+                &username,
+                &core::DeviceKey::new(device_key),
+                status,
+            )
             .await?)
     }
 
@@ -215,10 +222,14 @@ impl Client {
         username: String,
         device_key: Option<String>,
     ) -> Result<(), CognitoError> {
-        let tokens = crate::Tokens::from(tokens);
+        let tokens = core::Tokens::from(tokens);
         Ok(self
             .inner
-            .forget_device(&tokens, &username, device_key.as_deref())
+            .forget_device(
+                &tokens,
+                &username,
+                device_key.map(core::DeviceKey::new).as_ref(),
+            )
             .await?)
     }
 
@@ -241,7 +252,7 @@ impl Client {
     /// Signs out: this session (its refresh token is revoked; without one, `Misuse`) or every
     /// session of the user (GlobalSignOut). The remembered device stays remembered.
     pub async fn sign_out(&self, tokens: Tokens, scope: SignOutScope) -> Result<(), CognitoError> {
-        let tokens = crate::Tokens::from(tokens);
+        let tokens = core::Tokens::from(tokens);
         Ok(self.inner.sign_out(&tokens, scope).await?)
     }
 

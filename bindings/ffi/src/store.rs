@@ -1,14 +1,14 @@
 //! The app-supplied secret store: a foreign trait the app implements in Kotlin or Swift (its
-//! own encrypted storage), adapted to the core's [`crate::store::SecretStore`].
+//! own encrypted storage), adapted to the core's [`cognito_device_auth::store::SecretStore`].
 //!
 //! A failing store never crashes the SDK: an error the implementation returns, and any other
 //! exception it throws (uniffi reports it as [`uniffi::UnexpectedUniFFICallbackError`]), both
-//! become [`crate::store::StoreError`] and so a [`super::error::CognitoError`] of the call.
+//! become [`cognito_device_auth::store::StoreError`] and so a [`super::error::CognitoError`] of the call.
 
 use std::fmt;
 use std::sync::Arc;
 
-use crate::store::{KeychainStore, SecretStore as CoreSecretStore, StoreError};
+use cognito_device_auth::store::{KeychainStore, SecretStore as CoreSecretStore, StoreError};
 
 /// Where the SDK's default store (the platform keychain) keeps its items.
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
@@ -131,9 +131,9 @@ impl CoreSecretStore for AppStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::client::{Client, ClientConfig};
-    use crate::ffi::error::CognitoError;
-    use crate::ffi::sign_in::SignInStep;
+    use crate::client::{Client, ClientConfig};
+    use crate::error::CognitoError;
+    use crate::sign_in::SignInStep;
 
     /// A store that fails the way a foreign implementation can: a declared error, or an
     /// exception uniffi turns into `UnexpectedUniFFICallbackError` (this is the conversion the
@@ -225,7 +225,7 @@ mod tests {
                 .sign_in("alice".into(), "Correct-Horse-9".into())
                 .await;
             match result {
-                Err(CognitoError::StoreFailed { reason }) => {
+                Err(CognitoError::StoreFailed { reason, .. }) => {
                     assert!(reason.contains("boom"), "{reason}")
                 }
                 Ok(SignInStep::Done { .. }) => panic!("signed in although the store throws"),
@@ -269,7 +269,7 @@ mod tests {
             config(true, Some(options("com.example.app"))),
         ] {
             match Client::new(bad) {
-                Err(CognitoError::Configuration { reason }) => assert!(!reason.is_empty()),
+                Err(CognitoError::Configuration { reason, .. }) => assert!(!reason.is_empty()),
                 other => panic!("expected Configuration, got {other:?}"),
             }
         }

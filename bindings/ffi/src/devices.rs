@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
-use crate as core;
+use cognito_device_auth as core;
 
 /// A device of the user, as Cognito lists it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]

@@ -1,6 +1,6 @@
-//! The one error type of the bindings, mapped from [`crate::Error`] in one place.
+//! The one error type of the bindings, mapped from [`cognito_device_auth::Error`] in one place.
 
-use crate::error::{Error, ServiceDetails};
+use cognito_device_auth::Error;
 
 /// Why a call failed. Switch on the case to react (ask for the password again, the code again,
 /// retry later...); `errorType` and `serviceMessage` keep what Cognito said, for logs and
@@ -20,6 +20,9 @@ pub enum CognitoError {
         service_message: Option<String>,
         /// The AWS request id of the failed call, for support tickets.
         request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The MFA or verification code is wrong. The same step can be answered again.
     #[error("the code is wrong")]
@@ -30,6 +33,9 @@ pub enum CognitoError {
         service_message: Option<String>,
         /// The AWS request id of the failed call, for support tickets.
         request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The code, or the sign-in session, expired: start the sign-in again.
     #[error("the code or the sign-in session expired")]
@@ -40,6 +46,9 @@ pub enum CognitoError {
         service_message: Option<String>,
         /// The AWS request id of the failed call, for support tickets.
         request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The new password does not satisfy the pool's policy.
     #[error("the password does not satisfy the policy")]
@@ -50,6 +59,9 @@ pub enum CognitoError {
         service_message: Option<String>,
         /// The AWS request id of the failed call, for support tickets.
         request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The user has not confirmed their account yet.
     #[error("the user is not confirmed")]
@@ -60,6 +72,9 @@ pub enum CognitoError {
         service_message: Option<String>,
         /// The AWS request id of the failed call, for support tickets.
         request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The user must reset their password before signing in.
     #[error("the user must reset the password")]
@@ -70,6 +85,9 @@ pub enum CognitoError {
         service_message: Option<String>,
         /// The AWS request id of the failed call, for support tickets.
         request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The remembered device was forgotten on the server and signing in without it failed too
     /// (the local record is already deleted). Sign in again.
@@ -81,6 +99,9 @@ pub enum CognitoError {
         service_message: Option<String>,
         /// The AWS request id of the failed call, for support tickets.
         request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The device of this session is not yet confirmed, so its refresh token is refused: call
     /// `confirmPendingDevice` with the session's tokens while they are valid, then refresh; or
@@ -89,6 +110,9 @@ pub enum CognitoError {
     DevicePending {
         /// What to do.
         reason: String,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// Cognito throttled the request and retrying did not help. Retry later.
     #[error("too many requests")]
@@ -99,6 +123,23 @@ pub enum CognitoError {
         service_message: Option<String>,
         /// The AWS request id of the failed call, for support tickets.
         request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
+    },
+    /// Too many failed attempts (`TooManyFailedAttemptsException`): the user is locked out for
+    /// a while. Repeating now cannot help; try again later.
+    #[error("too many failed attempts; locked out for a while")]
+    LockedOut {
+        /// Cognito's error type, e.g. `TooManyFailedAttemptsException`.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+        /// The AWS request id of the failed call, for support tickets.
+        request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// Cognito rejected the request as invalid (`InvalidParameterException` and the like).
     #[error("the request was rejected")]
@@ -109,6 +150,9 @@ pub enum CognitoError {
         service_message: Option<String>,
         /// The AWS request id of the failed call, for support tickets.
         request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// Any other error of the service.
     #[error("service error")]
@@ -119,6 +163,9 @@ pub enum CognitoError {
         service_message: Option<String>,
         /// The AWS request id of the failed call, for support tickets.
         request_id: Option<String>,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The device-secret store is locked or not available yet (for instance before the first
     /// unlock after a reboot). Retry later; nothing was deleted.
@@ -126,30 +173,45 @@ pub enum CognitoError {
     StoreUnavailable {
         /// What the store said.
         reason: String,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The device-secret store failed in another way (an app-supplied store threw).
     #[error("the device-secret store failed: {reason}")]
     StoreFailed {
         /// What the store said.
         reason: String,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The network failed (connection refused or reset, DNS, TLS, timeout). Retry later.
     #[error("network error: {reason}")]
     Network {
         /// What failed.
         reason: String,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The server's answer could not be understood.
     #[error("invalid answer from the server: {reason}")]
     InvalidServerAnswer {
         /// What was wrong with it.
         reason: String,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The client's configuration is wrong (user pool id, app client id, endpoint).
     #[error("configuration error: {reason}")]
     Configuration {
         /// What is wrong.
         reason: String,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The answer does not fit the step (an MFA type not offered, a password that is not
     /// UTF-8). The step can be answered again.
@@ -157,6 +219,9 @@ pub enum CognitoError {
     InvalidStepAnswer {
         /// What is wrong.
         reason: String,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
     /// The SDK was called in a way that cannot work: a step answered twice, tokens of another
     /// session, signing out a session without its refresh token, forgetting "this device"
@@ -165,56 +230,59 @@ pub enum CognitoError {
     Misuse {
         /// What is wrong.
         reason: String,
+        /// Whether trying the same call again later can succeed: the SDK's rule, decided
+        /// when the error was made (also `isRetryable()`).
+        retryable: bool,
     },
 }
 
-#[uniffi::export]
-impl CognitoError {
-    /// Whether trying the same call again later can succeed (throttling, the network, a locked
-    /// store, a transient fault of the service): the SDK's own rule, not a copy of it.
-    pub fn is_retryable(&self) -> bool {
-        Error::from(self.clone()).is_retryable()
-    }
-}
-
-/// Each case with Cognito's details, both ways: `$details` lists the cases that carry them,
-/// `$reason` those that carry a reason (the bindings' `StoreFailed` is the core's `Store`).
-macro_rules! both_ways {
+/// The bindings' error, filled from the core's in one place: each case with Cognito's details
+/// (`$details`) or a reason (`$reason`, the bindings' `StoreFailed` is the core's `Store`), and
+/// `retryable` from the core's own rule.
+macro_rules! from_core {
     (details: [$($d:ident),*], reason: [$($r:ident => $core:ident),*]) => {
         impl From<Error> for CognitoError {
             fn from(e: Error) -> Self {
+                let retryable = e.is_retryable();
                 match e {
                     $(Error::$d(d) => Self::$d {
                         error_type: d.error_type,
                         service_message: d.message,
                         request_id: d.request_id,
+                        retryable,
                     },)*
-                    $(Error::$core(reason) => Self::$r { reason },)*
+                    $(Error::$core(reason) => Self::$r { reason, retryable },)*
+                    // The core's error is non-exhaustive: a case added there and not yet here
+                    // still reaches the app, with its text, as a service error.
+                    other => Self::Service {
+                        error_type: None,
+                        service_message: Some(other.to_string()),
+                        request_id: None,
+                        retryable,
+                    },
                 }
             }
         }
 
-        impl From<CognitoError> for Error {
-            fn from(e: CognitoError) -> Self {
-                match e {
-                    $(CognitoError::$d { error_type, service_message, request_id } => {
-                        Error::$d(ServiceDetails {
-                            error_type,
-                            message: service_message,
-                            request_id,
-                        })
-                    })*
-                    $(CognitoError::$r { reason } => Error::$core(reason),)*
+        #[uniffi::export]
+        impl CognitoError {
+            /// Whether trying the same call again later can succeed (throttling, a lock-out,
+            /// the network, a locked store, a transient fault of the service): the SDK's own
+            /// rule, decided when the error was made.
+            pub fn is_retryable(&self) -> bool {
+                match self {
+                    $(Self::$d { retryable, .. })|* => *retryable,
+                    $(Self::$r { retryable, .. })|* => *retryable,
                 }
             }
         }
     };
 }
 
-both_ways!(
+from_core!(
     details: [
         NotAuthorized, CodeMismatch, Expired, InvalidPassword, UserNotConfirmed,
-        PasswordResetRequired, DeviceForgotten, Throttled, InvalidRequest, Service
+        PasswordResetRequired, DeviceForgotten, Throttled, LockedOut, InvalidRequest, Service
     ],
     reason: [
         DevicePending => DevicePending, StoreUnavailable => StoreUnavailable,
@@ -227,20 +295,21 @@ both_ways!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cognito_device_auth::ServiceDetails;
 
     #[test]
     fn service_errors_keep_cognitos_type_and_message() {
-        let e = CognitoError::from(Error::CodeMismatch(ServiceDetails {
-            error_type: Some("CodeMismatchException".into()),
-            message: Some("Invalid code received for user".into()),
-            request_id: Some("5d1c-request".into()),
-        }));
+        let details =
+            ServiceDetails::new("CodeMismatchException", "Invalid code received for user")
+                .with_request_id("5d1c-request");
+        let e = CognitoError::from(Error::CodeMismatch(details));
         assert_eq!(
             e,
             CognitoError::CodeMismatch {
                 error_type: Some("CodeMismatchException".into()),
                 service_message: Some("Invalid code received for user".into()),
                 request_id: Some("5d1c-request".into()),
+                retryable: false,
             }
         );
         assert!(!e.is_retryable());
@@ -248,25 +317,29 @@ mod tests {
         assert_eq!(
             e,
             CognitoError::StoreUnavailable {
-                reason: "locked".into()
+                reason: "locked".into(),
+                retryable: true,
             }
         );
         assert!(e.is_retryable());
+        let e = CognitoError::from(Error::LockedOut(ServiceDetails::new(
+            "TooManyFailedAttemptsException",
+            "m",
+        )));
+        assert!(matches!(e, CognitoError::LockedOut { .. }) && e.is_retryable());
     }
 
     /// The bindings' `isRetryable` is the core's rule, case by case, including the transient
     /// service faults a hand-written copy once left out.
     #[test]
     fn is_retryable_is_the_cores_rule() {
-        let service = |code: &str| ServiceDetails {
-            error_type: Some(code.to_owned()),
-            ..ServiceDetails::default()
-        };
+        let service = |code: &str| ServiceDetails::new(code, "m");
         let cases = [
             Error::Service(service("InternalErrorException")),
             Error::Service(service("ServiceUnavailableException")),
             Error::Service(service("SomethingElse")),
             Error::Throttled(service("TooManyRequestsException")),
+            Error::LockedOut(service("TooManyFailedAttemptsException")),
             Error::NotAuthorized(service("NotAuthorizedException")),
             Error::Network("reset".into()),
             Error::StoreUnavailable("locked".into()),

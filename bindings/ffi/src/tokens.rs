@@ -42,8 +42,8 @@ impl fmt::Display for Tokens {
     }
 }
 
-impl From<crate::Tokens> for Tokens {
-    fn from(t: crate::Tokens) -> Self {
+impl From<cognito_device_auth::Tokens> for Tokens {
+    fn from(t: cognito_device_auth::Tokens) -> Self {
         Self {
             id_token: t.id_token.clone(),
             access_token: t.access_token.clone(),
@@ -54,7 +54,7 @@ impl From<crate::Tokens> for Tokens {
     }
 }
 
-impl From<Tokens> for crate::Tokens {
+impl From<Tokens> for cognito_device_auth::Tokens {
     fn from(t: Tokens) -> Self {
         Self {
             id_token: t.id_token,
