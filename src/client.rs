@@ -155,7 +155,7 @@ impl Client {
     pub async fn device(&self, tokens: &Tokens, device_key: &DeviceKey) -> Result<Device, Error> {
         devices::get(&self.pool, &RoundTrips::default(), tokens, device_key)
             .await?
-            .ok_or_else(|| Error::InvalidServerAnswer("GetDevice without a device".into()))
+            .ok_or_else(|| Error::InvalidServerAnswer("GetDevice answered with no device".into()))
     }
 
     /// Marks a device remembered (MFA skipped with it) or not (UpdateDeviceStatus), and

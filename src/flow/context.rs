@@ -54,8 +54,8 @@ pub(super) struct StaleDevice {
 
 /// The device a sign-in presents after PASSWORD_VERIFIER, and with it the user's password:
 /// kept exactly while a restart without the device is possible (the restart sends it again,
-/// docs/protocol.md 5.2), so a sign-in without a device holds no password at all. `Password`
-/// zeroizes when dropped.
+/// docs/protocol.md 5.2), so a sign-in that presents no device holds no password at all.
+/// `Password` zeroizes when dropped.
 pub(super) enum Presenting {
     /// No device: nothing can restart the sign-in.
     Nothing,

@@ -251,7 +251,7 @@ mod tests {
     use crate::{Client, ClientConfig};
 
     /// The password leaves the sign-in as soon as no step can need it, even while the app
-    /// still holds a step (as a garbage-collected binding would): a step without a device
+    /// still holds a step (as a garbage-collected binding would): a step with no device
     /// presented holds none.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_password_is_gone_once_no_step_can_need_it() {

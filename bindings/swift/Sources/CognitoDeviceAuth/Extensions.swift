@@ -22,11 +22,12 @@ extension CognitoError {
     /// Cognito's error type (e.g. `NotAuthorizedException`) when the service answered the error.
     public var serviceErrorType: String? {
         switch self {
-        case let .NotAuthorized(errorType, _, _), let .CodeMismatch(errorType, _, _),
-             let .Expired(errorType, _, _), let .InvalidPassword(errorType, _, _),
-             let .UserNotConfirmed(errorType, _, _), let .PasswordResetRequired(errorType, _, _),
-             let .DeviceForgotten(errorType, _, _), let .Throttled(errorType, _, _),
-             let .InvalidRequest(errorType, _, _), let .Service(errorType, _, _):
+        case let .NotAuthorized(errorType, _, _, _), let .CodeMismatch(errorType, _, _, _),
+             let .Expired(errorType, _, _, _), let .InvalidPassword(errorType, _, _, _),
+             let .UserNotConfirmed(errorType, _, _, _), let .PasswordResetRequired(errorType, _, _, _),
+             let .DeviceForgotten(errorType, _, _, _), let .Throttled(errorType, _, _, _),
+             let .LockedOut(errorType, _, _, _), let .InvalidRequest(errorType, _, _, _),
+             let .Service(errorType, _, _, _):
             return errorType
         case .DevicePending, .StoreUnavailable, .StoreFailed, .Network, .InvalidServerAnswer,
              .Configuration, .InvalidStepAnswer, .Misuse:

@@ -66,7 +66,7 @@ final class SignInTests: XCTestCase {
         let client = try emulator.client()
         let error = await thrownError { try await client.signIn(username: "bob", password: "wrong-password-1") }
         guard let error = error as? CognitoError,
-              case let CognitoError.NotAuthorized(errorType, _, requestId) = error else {
+              case let CognitoError.NotAuthorized(errorType, _, requestId, _) = error else {
             return XCTFail("NotAuthorized expected, got \(String(describing: error))")
         }
         XCTAssertEqual(errorType, "NotAuthorizedException")
@@ -75,18 +75,26 @@ final class SignInTests: XCTestCase {
         XCTAssertFalse(error.isRetryable())
     }
 
-    func testAWrongCodeIsCodeMismatchAndTheStepCanBeAnsweredAgain() async throws {
+    func testAWrongCodeIsCodeMismatchAndTheStepCanBeAnsweredAgainOnce() async throws {
         let emulator = try emulator
         let client = try emulator.client()
         let step = try smsStep(try await client.signIn(username: "carol", password: password), "SMS code expected")
         let right = try await emulator.lastSmsCode("carol")
         let wrong = right == "000000" ? "111111" : "000000"
         let error = await thrownError { try await step.submit(code: wrong) }
-        guard case let CognitoError.CodeMismatch(errorType, _, _)? = error as? CognitoError else {
+        guard let error = error as? CognitoError,
+              case let CognitoError.CodeMismatch(errorType, _, _, _) = error else {
             return XCTFail("CodeMismatch expected, got \(String(describing: error))")
         }
         XCTAssertEqual(errorType, "CodeMismatchException")
+        XCTAssertFalse(error.isRetryable())
         _ = try signedIn(try await step.submit(code: right), "signed in with the right code")
+        // The step object is spent once an answer was accepted.
+        let twice = await thrownError { try await step.submit(code: right) }
+        guard let twice = twice as? CognitoError, case CognitoError.Misuse = twice else {
+            return XCTFail("Misuse expected, got \(String(describing: twice))")
+        }
+        XCTAssertFalse(twice.isRetryable())
     }
 
     func testTheSwiftStoreKeepsTheDeviceForANewClient() async throws {
@@ -141,7 +149,7 @@ final class SignInTests: XCTestCase {
     func testAStoreThatThrowsSurfacesAsStoreFailed() async throws {
         let client = try emulator.client(store: ThrowingStore())
         let error = await thrownError { try await client.signIn(username: "erin", password: password) }
-        guard case let CognitoError.StoreFailed(reason)? = error as? CognitoError else {
+        guard case let CognitoError.StoreFailed(reason, _)? = error as? CognitoError else {
             return XCTFail("StoreFailed expected, got \(String(describing: error))")
         }
         XCTAssertTrue(reason.contains("disk on fire"), reason)
@@ -151,7 +159,7 @@ final class SignInTests: XCTestCase {
         let client = try emulator.client(store: LockedStore())
         let error = await thrownError { try await client.signIn(username: "frank", password: password) }
         guard let error = error as? CognitoError,
-              case let CognitoError.StoreUnavailable(reason) = error else {
+              case let CognitoError.StoreUnavailable(reason, _) = error else {
             return XCTFail("StoreUnavailable expected, got \(String(describing: error))")
         }
         XCTAssertEqual(reason, "locked")
@@ -199,7 +207,7 @@ final class SignInTests: XCTestCase {
             ClientConfig(userPoolId: poolId, clientId: clientId, endpoint: "http://10.0.0.2:9229", store: MemoryStore()),
         ] {
             XCTAssertThrowsError(try Client(config: config), "\(config)") { error in
-                guard case let CognitoError.Configuration(reason)? = error as? CognitoError else {
+                guard case let CognitoError.Configuration(reason, _)? = error as? CognitoError else {
                     return XCTFail("Configuration expected, got \(error)")
                 }
                 XCTAssertFalse(reason.isEmpty)
@@ -221,7 +229,7 @@ final class SignInTests: XCTestCase {
             ClientConfig(userPoolId: poolId, clientId: clientId, store: MemoryStore(), keychain: KeychainOptions()),
         ] {
             XCTAssertThrowsError(try Client(config: config)) { error in
-                guard case let CognitoError.Configuration(reason)? = error as? CognitoError else {
+                guard case let CognitoError.Configuration(reason, _)? = error as? CognitoError else {
                     return XCTFail("Configuration expected, got \(error)")
                 }
                 XCTAssertFalse(reason.isEmpty)

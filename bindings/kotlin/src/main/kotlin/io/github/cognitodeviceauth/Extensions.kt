@@ -28,6 +28,7 @@ val CognitoException.serviceErrorType: String?
         is CognitoException.PasswordResetRequired -> errorType
         is CognitoException.DeviceForgotten -> errorType
         is CognitoException.Throttled -> errorType
+        is CognitoException.LockedOut -> errorType
         is CognitoException.InvalidRequest -> errorType
         is CognitoException.Service -> errorType
         else -> null

@@ -98,14 +98,18 @@ class SignInTest {
     }
 
     @Test
-    fun `a wrong code is CodeMismatch and the step can be answered again`() = runBlocking {
+    fun `a wrong code is CodeMismatch and the step can be answered again, once`() = runBlocking {
         val client = client()
         val sms = assertIs<SignInStep.SmsCode>(client.signIn("carol", PASSWORD))
         val right = emulator.lastSmsCode("carol")
         val wrong = if (right == "000000") "111111" else "000000"
         val e = assertThrows<CognitoException.CodeMismatch> { runBlocking { sms.step.submit(wrong) } }
         assertEquals("CodeMismatchException", e.errorType)
+        assertFalse(e.isRetryable())
         assertNotNull(sms.step.submit(right).signedInOrNull)
+        // The step object is spent once an answer was accepted.
+        val twice = assertThrows<CognitoException.Misuse> { runBlocking { sms.step.submit(right) } }
+        assertFalse(twice.isRetryable())
         Unit
     }
 
