@@ -145,9 +145,11 @@ done
 mkdir -p "$swift_root/cda/lib" "$swift_root/cda/bin" "$swift_root/cda/build"
 cp "$library" "$swift_root/cda/lib/"
 cp "$emulator" "$swift_root/cda/bin/"
+# It exports the functions the committed header declares (the Client constructor, say).
 symbols=$(in_root "$swift_root" nm -D --defined-only /cda/lib/libcognito_device_auth_ffi.so)
-if ! grep -q ' uniffi_cognito_device_auth_fn_constructor_client_new$' <<<"$symbols"; then
-  echo "$library exports no uniffi functions (built without the SDK's ffi feature?)" >&2
+constructor=$(grep -oE 'uniffi_[a-z0-9_]+_fn_constructor_client_new' "$here/headers/CognitoDeviceAuthFFI.h" | sed -n 1p || true)
+if [ -z "$constructor" ] || ! grep -q " $constructor\$" <<<"$symbols"; then
+  echo "$library does not export ${constructor:-the Client constructor} (another build of it?)" >&2
   exit 1
 fi
 
