@@ -15,6 +15,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The generator reads the workspace's metadata from the current directory.
+cd "$root"
 languages=("$@")
 [ ${#languages[@]} -eq 0 ] && languages=(kotlin swift)
 profile=${PROFILE:-debug}

@@ -2,8 +2,8 @@
 # What CI runs for the bindings (called from .ci/run; installs nothing beyond what Maven fetches
 # from Maven Central): the Kotlin tests on the JVM, which build the native library and the
 # emulator with cargo, generate the Kotlin sources and run JUnit against the emulator binary.
-# Needs cargo, a JDK 17+ and Maven 3.8+. Exits non-zero on any failure. (The Swift consistency
-# test is a Rust test, bindings/uniffi-bindgen/tests, run by `cargo test --workspace`.)
+# Needs cargo, a JDK 17+ and Maven 3.8+. Exits non-zero on any failure. (The Swift tests are
+# bindings/swift/test-linux.sh, which .ci/run calls next.)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 

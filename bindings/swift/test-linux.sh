@@ -21,9 +21,9 @@ cd "$root"  # bindings/generate.sh's generator reads the workspace's cargo metad
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cda-target}"
 swift_root=${SWIFT_LINUX_ROOT:-$HOME/.cache/cda-swift-trixie}
 # swiftlang: the toolchain with Foundation and XCTest; libc6-dev, libstdc++-14-dev, binutils: what
-# it links with; ca-certificates: the SDK's HTTPS client loads the system roots when a Client
-# is made (even for the emulator's plain http endpoint).
-packages=(swiftlang libc6-dev libstdc++-14-dev binutils ca-certificates)
+# it links with. No CA certificates on purpose: a Client for the emulator's plain http endpoint
+# must not need the system's roots (only https endpoints load them).
+packages=(swiftlang libc6-dev libstdc++-14-dev binutils)
 started=$(date +%s)
 
 if [ "$(id -u)" != 0 ]; then

@@ -54,6 +54,19 @@ fn tls_config() -> Result<rustls::ClientConfig, String> {
     Ok(CONFIG.get_or_init(|| config).clone())
 }
 
+/// The TLS configuration of a client whose endpoint is plain `http://` (only to this machine:
+/// an emulator, a local proxy): TLS is never used, so nothing of the platform is asked (a slim
+/// container without CA certificates can still talk to a local emulator). Should a connection
+/// ever be TLS, it trusts no certificate at all.
+fn unused_tls_config() -> Result<rustls::ClientConfig, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS configuration: {e}"))?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth())
+}
+
 /// The SDK's HTTP client: one hyper connection pool per [`crate::Client`].
 #[derive(Clone)]
 pub(crate) struct HttpsClient {
@@ -68,14 +81,20 @@ impl std::fmt::Debug for HttpsClient {
 
 impl HttpsClient {
     /// A client whose TCP connects give up after `connect_timeout`. Fails only when the
-    /// platform verifier cannot be set up (on Android: the app context was not handed over).
-    pub(crate) fn new(connect_timeout: Duration) -> Result<Self, String> {
+    /// platform verifier cannot be set up (on Android: the app context was not handed over);
+    /// with `plain_http` (an `http://` endpoint on this machine) the verifier is not needed.
+    pub(crate) fn new(connect_timeout: Duration, plain_http: bool) -> Result<Self, String> {
+        let tls = if plain_http {
+            unused_tls_config()?
+        } else {
+            tls_config()?
+        };
         let mut tcp = TcpConnector::new();
         tcp.enforce_http(false);
         tcp.set_connect_timeout(Some(connect_timeout));
         tcp.set_nodelay(true);
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls_config()?)
+            .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
             .wrap_connector(tcp);

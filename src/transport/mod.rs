@@ -31,6 +31,14 @@ pub(crate) struct TransportConfig {
     pub connect_timeout: Duration,
 }
 
+/// Whether the endpoint is plain `http://` (validated before: to this machine only).
+fn plain_http(config: &TransportConfig) -> bool {
+    config.endpoint.as_deref().is_some_and(|e| {
+        e.get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+    })
+}
+
 /// Builds the SDK client. Fails only when the TLS layer cannot be set up (see [`https`]).
 /// `http` replaces our HTTPS client (the fuzz targets answer in-process).
 pub(crate) fn build_client(
@@ -41,7 +49,8 @@ pub(crate) fn build_client(
     let http = match http {
         Some(http) => http,
         None => aws_smithy_runtime_api::client::http::SharedHttpClient::new(
-            https::HttpsClient::new(config.connect_timeout).map_err(Error::Configuration)?,
+            https::HttpsClient::new(config.connect_timeout, plain_http(config))
+                .map_err(Error::Configuration)?,
         ),
     };
     let mut builder = cip::Config::builder()

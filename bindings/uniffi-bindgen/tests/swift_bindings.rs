@@ -1,6 +1,7 @@
 //! The committed Swift package (bindings/swift) is what this generator makes from the current
-//! library, and exposes the API its XCTests use. No Swift toolchain runs here: this test is what
-//! keeps the package honest between Mac builds.
+//! library, and exposes the API its XCTests use. The XCTests themselves are compiled and run
+//! by `bindings/swift/test-linux.sh` (a Swift toolchain in a Debian 13 chroot); this test needs
+//! no Swift and catches a stale package in every `cargo test`.
 //!
 //! It runs `bindings/generate.sh swift` (which builds the library) into a temporary directory.
 
