@@ -21,9 +21,9 @@ cd "$root"  # bindings/generate.sh's generator reads the workspace's cargo metad
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cda-target}"
 swift_root=${SWIFT_LINUX_ROOT:-$HOME/.cache/cda-swift-trixie}
 # swiftlang: the toolchain with Foundation and XCTest; libc6-dev, libstdc++-14-dev, binutils: what
-# it links with. No CA certificates on purpose: a Client for the emulator's plain http endpoint
-# must not need the system's roots (only https endpoints load them).
-packages=(swiftlang libc6-dev libstdc++-14-dev binutils)
+# it links with; ca-certificates: two tests make a Client for AWS's https endpoint, which loads
+# the system's roots (one for the emulator's plain http endpoint needs none).
+packages=(swiftlang libc6-dev libstdc++-14-dev binutils ca-certificates)
 started=$(date +%s)
 
 if [ "$(id -u)" != 0 ]; then
