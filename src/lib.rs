@@ -18,8 +18,9 @@
 //! the device's proof) and returns the first [`SignInStep`] the user must answer: a code
 //! ([`SignInStep::SmsCode`], [`SignInStep::TotpCode`], [`SignInStep::EmailCode`]), a choice of
 //! method, an authenticator set-up, a new password, or "remember this device?". Each step's
-//! method returns the next one, until [`SignInStep::Done`]. A wrong code is
-//! [`Error::CodeMismatch`], and the same step can be answered again.
+//! method consumes it and returns the next one, until [`SignInStep::Done`], so a step cannot
+//! be answered twice. A wrong code is [`Error::CodeMismatch`] in a [`StepError`], which hands
+//! the same step back to be answered again; `?` turns a `StepError` into an [`Error`].
 //!
 //! ## 3. The device
 //!

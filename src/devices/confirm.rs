@@ -56,7 +56,7 @@ pub(crate) async fn confirm_new_device(
         }
     };
     let mut record = DeviceRecord {
-        username: user.to_string(),
+        username: user.clone(),
         aliases,
         ..DeviceRecord::pending(device_key, device_group_key, secret.password.clone())
     };

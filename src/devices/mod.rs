@@ -13,7 +13,7 @@ use aws_sdk_cognitoidentityprovider as cip;
 use cip::types::DeviceRememberedStatusType;
 
 use crate::error::Error;
-use crate::ids::DeviceKey;
+use crate::ids::{DeviceKey, UserIdForSrp};
 use crate::pool::Pool;
 use crate::store::record::Lookup;
 use crate::store::{DeviceRecord, DeviceState};
@@ -225,7 +225,7 @@ pub(crate) async fn store_status(
         && record.device_key == *device_key
     {
         record.remembered = status.is_remembered();
-        record.username = account_user;
+        record.username = UserIdForSrp::new(account_user);
         pool.records.save(&record).await?;
     }
     Ok(())

@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use super::{LocalDevice, send_confirm_device};
 use crate::error::Error;
+use crate::ids::UserIdForSrp;
 use crate::pool::Pool;
 use crate::srp::NewDeviceSecret;
 use crate::store::record::{Lookup, now_seconds};
@@ -74,7 +75,7 @@ pub(crate) async fn finish(
             // (Client::remember_device).
             record.remembered = !ask_user;
             record.confirmed_at = Some(now_seconds());
-            record.username = account_user;
+            record.username = UserIdForSrp::new(account_user);
             pool.records.save(&record).await?;
             tracing::info!(device_key = %record.device_key, "pending device confirmed");
             Ok(Some(LocalDevice::from_record(&record)))

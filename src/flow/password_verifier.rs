@@ -68,7 +68,7 @@ async fn choose_device(
     internal: &UserIdForSrp,
 ) -> Result<Option<UsedDevice>, Error> {
     let mut device = found.filter(|used| {
-        let same = used.record.username == internal.as_str();
+        let same = used.record.username == *internal;
         if !same {
             tracing::warn!(
                 "the device stored for the typed name belongs to another user; not sent"

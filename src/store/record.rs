@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use super::accounts::{self, update_index};
 use super::{SecretStore, StoreError};
-use crate::ids::{DeviceGroupKey, DeviceKey};
+use crate::ids::{DeviceGroupKey, DeviceKey, UserIdForSrp};
 use crate::srp::DevicePassword;
 
 /// The record format written today. Readers accept this version and any older one.
@@ -32,8 +32,9 @@ pub enum DeviceState {
 /// Not `PartialEq`: it holds the device password (see [`DevicePassword`]).
 #[derive(Clone)]
 pub struct DeviceRecord {
-    /// The internal user name the record belongs to.
-    pub username: String,
+    /// The internal user name the record belongs to (USER_ID_FOR_SRP): the name it is kept
+    /// under.
+    pub username: UserIdForSrp,
     /// NewDeviceMetadata.DeviceKey.
     pub device_key: DeviceKey,
     /// NewDeviceMetadata.DeviceGroupKey.
@@ -93,7 +94,7 @@ impl DeviceRecord {
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         let v1 = RecordV1 {
             v: RECORD_FORMAT_VERSION,
-            username: self.username.clone(),
+            username: self.username.to_string(),
             device_key: self.device_key.to_string(),
             device_group_key: self.device_group_key.to_string(),
             device_password: self.device_password.expose().to_owned(),
@@ -127,7 +128,7 @@ impl DeviceRecord {
                     )
                 })?;
                 Ok(Self {
-                    username: std::mem::take(&mut v1.username),
+                    username: UserIdForSrp::new(std::mem::take(&mut v1.username)),
                     device_key: DeviceKey::new(std::mem::take(&mut v1.device_key)),
                     device_group_key: DeviceGroupKey::new(std::mem::take(&mut v1.device_group_key)),
                     device_password: DevicePassword::new(std::mem::take(&mut v1.device_password)),
@@ -150,7 +151,7 @@ impl DeviceRecord {
         device_password: DevicePassword,
     ) -> Self {
         Self {
-            username: String::new(),
+            username: UserIdForSrp::default(),
             device_key: device_key.clone(),
             device_group_key: device_group_key.clone(),
             device_password,
@@ -363,7 +364,7 @@ impl DeviceRecords {
         }
         for alias in record.aliases.iter().filter(|a| **a != record.username) {
             let account = self.alias_account(alias);
-            let username = record.username.clone();
+            let username = record.username.to_string();
             self.blocking(move |s| s.write(&account, username.as_bytes()))
                 .await?;
         }

@@ -26,4 +26,7 @@ pub mod sign_in;
 pub mod store;
 pub mod tokens;
 
+#[cfg(test)]
+mod testing;
+
 uniffi::setup_scaffolding!("cognito_device_auth");

@@ -385,8 +385,8 @@ impl RememberDeviceStep {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{Client, ClientConfig};
     use crate::store::{SecretStore, SecretStoreError};
+    use crate::testing::{PASSWORD, with_client};
 
     #[derive(Default)]
     struct Memory(Mutex<HashMap<String, Vec<u8>>>);
@@ -409,46 +409,33 @@ mod tests {
     /// a second answer is `Misuse` (the core's steps make that a compile error in Rust).
     #[test]
     fn a_step_object_takes_one_accepted_answer() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let emulator = cognito_emulator::Emulator::start(Default::default())
-                .await
-                .expect("the emulator starts");
-            let seed = serde_json::json!({ "pools": [{
-                "Id": "us-east-1_FfiSteps1",
-                "PoolName": "ffisteps",
-                "MfaConfiguration": "ON",
-                "Clients": [{ "ClientId": "ffistepsclient", "ClientName": "ffi",
-                              "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }],
-                "Users": [{ "Username": "walt", "Password": "Correct-Horse-9",
-                            "Attributes": { "phone_number": "+15555550199",
-                                            "phone_number_verified": "true" } }]
-            }]});
-            emulator.seed(&seed).expect("seed");
-            let client = Client::new(ClientConfig {
-                user_pool_id: "us-east-1_FfiSteps1".into(),
-                client_id: "ffistepsclient".into(),
-                client_secret: None,
-                endpoint: Some(emulator.endpoint()),
-                device_name: None,
-                timeout: Some(std::time::Duration::from_secs(5)),
-                // An app store in memory keeps this test off the machine's keychain.
-                store: Some(Arc::new(Memory::default())),
-                keychain: None,
-            })
-            .expect("a client");
+        let pool = serde_json::json!({
+            "Id": "us-east-1_FfiSteps1",
+            "PoolName": "ffisteps",
+            "MfaConfiguration": "ON",
+            "Clients": [{ "ClientId": "ffistepsclient", "ClientName": "ffi",
+                          "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }],
+            "Users": [{ "Username": "walt", "Password": PASSWORD,
+                        "Attributes": { "phone_number": "+15555550199",
+                                        "phone_number_verified": "true" } }]
+        });
+        // An app store in memory keeps this test off the machine's keychain.
+        let store = Arc::new(Memory::default());
+        with_client(pool, store, |emulator, client| async move {
             let step = client
-                .sign_in("walt".into(), "Correct-Horse-9".into())
+                .sign_in("walt".into(), PASSWORD.into())
                 .await
                 .expect("the password is right");
             let SignInStep::SmsCode { step } = step else {
                 panic!("expected the SMS step");
             };
             assert_eq!(step.mfa_type(), MfaType::Sms);
-            let code = emulator.sms_outbox(Some("walt")).last().unwrap().code.clone();
+            let code = emulator
+                .sms_outbox(Some("walt"))
+                .last()
+                .unwrap()
+                .code
+                .clone();
             let wrong = if code == "000000" { "111111" } else { "000000" };
             match step.submit(wrong.into()).await {
                 Err(CognitoError::CodeMismatch { retryable, .. }) => assert!(!retryable),

@@ -134,6 +134,7 @@ mod tests {
     use crate::client::{Client, ClientConfig};
     use crate::error::CognitoError;
     use crate::sign_in::SignInStep;
+    use crate::testing::{PASSWORD, with_client};
 
     /// A store that fails the way a foreign implementation can: a declared error, or an
     /// exception uniffi turns into `UnexpectedUniFFICallbackError` (this is the conversion the
@@ -191,39 +192,19 @@ mod tests {
     /// `StoreFailed` error, not a panic (the emulator runs in-process).
     #[test]
     fn a_throwing_store_fails_the_sign_in_with_an_error() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let emulator = cognito_emulator::Emulator::start(Default::default())
-                .await
-                .expect("the emulator starts");
-            let seed = serde_json::json!({ "pools": [{
-                "Id": "us-east-1_FfiStore1",
-                "PoolName": "ffi",
-                "MfaConfiguration": "OFF",
-                "DeviceConfiguration": { "ChallengeRequiredOnNewDevice": true,
-                                         "DeviceOnlyRememberedOnUserPrompt": false },
-                "Clients": [{ "ClientId": "fficlient", "ClientName": "ffi",
-                              "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }],
-                "Users": [{ "Username": "alice", "Password": "Correct-Horse-9" }]
-            }]});
-            emulator.seed(&seed).expect("seed");
-            let client = Client::new(ClientConfig {
-                user_pool_id: "us-east-1_FfiStore1".into(),
-                client_id: "fficlient".into(),
-                client_secret: None,
-                endpoint: Some(emulator.endpoint()),
-                device_name: None,
-                timeout: Some(std::time::Duration::from_secs(5)),
-                store: Some(Arc::new(Failing { thrown: true })),
-                keychain: None,
-            })
-            .expect("a client");
-            let result = client
-                .sign_in("alice".into(), "Correct-Horse-9".into())
-                .await;
+        let pool = serde_json::json!({
+            "Id": "us-east-1_FfiStore1",
+            "PoolName": "ffi",
+            "MfaConfiguration": "OFF",
+            "DeviceConfiguration": { "ChallengeRequiredOnNewDevice": true,
+                                     "DeviceOnlyRememberedOnUserPrompt": false },
+            "Clients": [{ "ClientId": "fficlient", "ClientName": "ffi",
+                          "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }],
+            "Users": [{ "Username": "alice", "Password": PASSWORD }]
+        });
+        let store = Arc::new(Failing { thrown: true });
+        with_client(pool, store, |_emulator, client| async move {
+            let result = client.sign_in("alice".into(), PASSWORD.into()).await;
             match result {
                 Err(CognitoError::StoreFailed { reason, .. }) => {
                     assert!(reason.contains("boom"), "{reason}")
