@@ -4,26 +4,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::clock::{Clock, ServerDate};
 use crate::config::ClientConfig;
 use crate::devices::{self, Device, LocalDevice, RememberedStatus};
 use crate::error::Error;
 use crate::flow::{self, SignInStep};
 use crate::ids::DeviceKey;
-use crate::pool::{Kept, Pool};
+use crate::pool::{Kept, Pool, SessionEvent, SessionState};
+use crate::session::{self, Session, SignOut, SignOutReport, SignOutScope};
 use crate::srp::Password;
 use crate::store::DeviceRecords;
+use crate::store::sessions::SessionEntries;
 use crate::tokens::Tokens;
-use crate::transport::{self, Failure, Retry, RoundTrips, TransportConfig, with_retry};
+use crate::transport::{self, RoundTrips, TransportConfig};
 use crate::validate;
-
-/// Which sessions [`Client::sign_out`] ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SignOutScope {
-    /// This session only: its refresh token is revoked (RevokeToken).
-    ThisSession,
-    /// Every session of the user on every device (GlobalSignOut).
-    Everywhere,
-}
 
 /// A Cognito user-pool client that remembers devices. Cheap to clone; share one per pool.
 #[derive(Clone)]
@@ -75,12 +69,14 @@ impl Client {
         if let Some(endpoint) = &config.endpoint {
             validate::endpoint(endpoint, config.plain_http_for_tests)?;
         }
+        let clock = Clock::new(config.clock_offset_for_tests);
         let sdk = transport::build_client(
             &TransportConfig {
                 region,
                 endpoint: config.endpoint.clone(),
                 timeout: config.timeout,
                 connect_timeout: config.timeout.min(Duration::from_secs(5)),
+                server_date: ServerDate(Arc::clone(&clock)),
             },
             http,
         )?;
@@ -89,6 +85,8 @@ impl Client {
             &config.user_pool_id,
             &config.client_id,
         );
+        let entries = SessionEntries::new(records.clone(), &config.user_pool_id, &config.client_id);
+        let sessions = SessionState::new(config.sessions, entries, Arc::clone(&clock));
         Ok(Self {
             pool: Arc::new(Pool {
                 sdk,
@@ -100,6 +98,8 @@ impl Client {
                 records,
                 kept: Kept::default(),
                 record_lock: tokio::sync::Mutex::new(()),
+                clock,
+                sessions,
             }),
         })
     }
@@ -211,39 +211,56 @@ impl Client {
 
     /// Signs out: only this session (RevokeToken of its refresh token; without one,
     /// [`Error::Misuse`]) or everywhere (GlobalSignOut, all refresh tokens revoked). Device
-    /// secrets are kept, so the next sign-in still skips MFA.
+    /// secrets are kept, so the next sign-in still skips MFA. With kept sessions,
+    /// [`Client::end_session`] also clears what this device holds.
     pub async fn sign_out(&self, tokens: &Tokens, scope: SignOutScope) -> Result<(), Error> {
-        let trips = RoundTrips::default();
-        let pool = &self.pool;
-        match scope {
-            SignOutScope::Everywhere => {
-                with_retry(Retry::Transient, &trips, || {
-                    let call = pool
-                        .sdk
-                        .global_sign_out()
-                        .access_token(&tokens.access_token);
-                    async move { call.send().await.map(|_| ()).map_err(Failure::from) }
-                })
-                .await?;
-            }
-            SignOutScope::ThisSession => {
-                let refresh = tokens.refresh_token.as_deref().ok_or_else(|| {
-                    Error::Misuse("signing out this session needs its refresh token".into())
-                })?;
-                with_retry(Retry::Transient, &trips, || {
-                    let mut call = pool
-                        .sdk
-                        .revoke_token()
-                        .client_id(&pool.client_id)
-                        .token(refresh);
-                    if let Some(secret) = &pool.client_secret {
-                        call = call.client_secret(secret.expose());
-                    }
-                    async move { call.send().await.map(|_| ()).map_err(Failure::from) }
-                })
-                .await?;
-            }
-        }
-        Ok(())
+        session::revoke(&self.pool, tokens, scope).await
+    }
+
+    /// Tokens of the kept session of `username` (as typed at sign-in, or the internal name;
+    /// `None`: the user who signed in last), valid for at least
+    /// [`SessionConfig::min_validity`](crate::SessionConfig), refreshed first when they are
+    /// not. Works in a fresh process: the session is in the store.
+    ///
+    /// Any number of concurrent callers share one refresh. A refresh refused because another
+    /// process sharing the store (an app extension) rotated the token takes that process's
+    /// token instead. Only a final answer ends the session ([`Error::SessionEnded`], the kept
+    /// session removed, the device secret kept); a network error, throttling, a 5xx or a
+    /// locked store keep everything and are [retryable](Error::is_retryable). A rotated
+    /// refresh token is written to the store before any token is handed out.
+    ///
+    /// [`Error::NoSession`] when none is kept; [`Error::Misuse`] when the client was not
+    /// configured with [`ClientConfig::with_sessions`].
+    pub async fn session(&self, username: Option<&str>) -> Result<Session, Error> {
+        session::session(&self.pool, username, None).await
+    }
+
+    /// [`Client::session`] with tokens valid for at least `min_validity` (for a long upload,
+    /// say). A margin longer than the tokens' lifetime refreshes once: callers that waited for
+    /// that refresh take its tokens.
+    pub async fn session_valid_for(
+        &self,
+        username: Option<&str>,
+        min_validity: Duration,
+    ) -> Result<Session, Error> {
+        session::session(&self.pool, username, Some(min_validity)).await
+    }
+
+    /// Signs the kept session out ([`SignOut`]): cleared on this device at once, then the
+    /// server asked (ForgetDevice when asked, then RevokeToken or GlobalSignOut). Offline, the
+    /// report says the server's part is not done and holds the tokens to finish it.
+    pub async fn end_session(
+        &self,
+        username: Option<&str>,
+        how: SignOut,
+    ) -> Result<SignOutReport, Error> {
+        session::sign_out(&self.pool, username, how).await
+    }
+
+    /// Sign-ins, refreshes, sign-outs and ended sessions of this client, as they happen. A
+    /// receiver that falls more than 64 events behind misses the oldest
+    /// (`RecvError::Lagged`).
+    pub fn session_events(&self) -> tokio::sync::broadcast::Receiver<SessionEvent> {
+        self.pool.sessions.subscribe()
     }
 }

@@ -238,6 +238,32 @@ fn service_error(details: ServiceDetails) -> Error {
     }
 }
 
+/// Whether a refresh's error is the server's final answer on the session, and why: the refresh
+/// token was revoked, expired or spent by rotation, the user is gone or disabled, or Cognito
+/// refused the token. Anything else (the network, throttling, a 5xx, a locked store, a device
+/// still pending) leaves the session as it is.
+pub(crate) fn session_end(e: &Error) -> Option<crate::SessionEndReason> {
+    use crate::SessionEndReason as Reason;
+    if matches!(e, Error::DevicePending(_)) {
+        return None;
+    }
+    let details = e.service_details()?;
+    let message = details
+        .message
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match details.error_type.as_deref()? {
+        "RefreshTokenReuseException" => Some(Reason::RotatedAway),
+        "UserNotFoundException" => Some(Reason::UserGone),
+        "NotAuthorizedException" if message.contains("expired") => Some(Reason::Expired),
+        "NotAuthorizedException" if message.contains("revoked") => Some(Reason::Revoked),
+        "NotAuthorizedException" if message.contains("disabled") => Some(Reason::UserDisabled),
+        "NotAuthorizedException" => Some(Reason::Refused),
+        _ => None,
+    }
+}
+
 impl Error {
     /// Whether trying the same call again later can succeed: throttling, a lock-out that will
     /// pass, a network failure, a locked store, a transient fault of the service. The bindings

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::pool::SessionConfig;
 use crate::srp::ClientSecret;
 use crate::store::{KeychainStore, MemoryStore, SecretStore};
 
@@ -29,8 +30,12 @@ pub struct ClientConfig {
     pub store: Arc<dyn SecretStore>,
     /// How long one attempt of one call may take.
     pub timeout: Duration,
+    /// Kept sessions ([`ClientConfig::with_sessions`]); `None`: the app keeps tokens itself.
+    pub sessions: Option<SessionConfig>,
     /// [`ClientConfig::with_plain_http_for_tests`]: debug builds only.
     pub(crate) plain_http_for_tests: bool,
+    /// [`ClientConfig::with_clock_offset_for_tests`]: debug builds only.
+    pub(crate) clock_offset_for_tests: i64,
 }
 
 impl ClientConfig {
@@ -50,7 +55,9 @@ impl ClientConfig {
             device_name: default_device_name(),
             store: Arc::new(KeychainStore::new()),
             timeout: Duration::from_secs(10),
+            sessions: None,
             plain_http_for_tests: false,
+            clock_offset_for_tests: 0,
         }
     }
 
@@ -61,6 +68,22 @@ impl ClientConfig {
     #[cfg(debug_assertions)]
     pub fn with_plain_http_for_tests(mut self) -> Self {
         self.plain_http_for_tests = true;
+        self
+    }
+
+    /// **Tests only**: this client's clock runs `seconds` ahead (negative: behind) of the
+    /// machine's, as on a phone whose clock is wrong. Debug builds only.
+    #[cfg(debug_assertions)]
+    pub fn with_clock_offset_for_tests(mut self, seconds: i64) -> Self {
+        self.clock_offset_for_tests = seconds;
+        self
+    }
+
+    /// Keeps sessions in the store, next to the device secrets: after a sign-in its tokens
+    /// are kept, and [`Client::session`](crate::Client::session) hands out valid ones,
+    /// refreshing when needed, in this process or a later one.
+    pub fn with_sessions(mut self, sessions: SessionConfig) -> Self {
+        self.sessions = Some(sessions);
         self
     }
 
@@ -110,6 +133,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("endpoint", &self.endpoint)
             .field("device_name", &self.device_name)
             .field("timeout", &self.timeout)
+            .field("sessions", &self.sessions)
             .finish_non_exhaustive()
     }
 }

@@ -120,6 +120,14 @@ pub enum Error {
     /// app, never retryable.
     #[error("misuse of the SDK: {0}")]
     Misuse(String),
+    /// No session is kept for this user on this device (never signed in here, signed out,
+    /// or the session ended): sign in.
+    #[error("not signed in: {0}")]
+    NoSession(String),
+    /// The server ended the session: the refresh token was revoked, expired or spent, or the
+    /// user is gone. The kept session was removed (the device secret stays); sign in again.
+    #[error("the session ended ({0:?}): {1}")]
+    SessionEnded(crate::SessionEndReason, ServiceDetails),
     /// Any other error of the service.
     #[error("service error ({0})")]
     Service(ServiceDetails),
@@ -139,6 +147,7 @@ impl Error {
             | Self::Throttled(d)
             | Self::LockedOut(d)
             | Self::InvalidRequest(d)
+            | Self::SessionEnded(_, d)
             | Self::Service(d) => Some(d),
             _ => None,
         }

@@ -99,6 +99,7 @@
 // Layers, each using only those below it: client -> flow, refresh -> devices -> pool ->
 // store, transport, srp.
 mod client;
+mod clock;
 mod cognito_errors;
 mod config;
 mod devices;
@@ -107,16 +108,19 @@ pub mod flow;
 mod ids;
 mod pool;
 mod refresh;
+mod session;
 pub mod srp;
 pub mod store;
 mod tokens;
 mod transport;
 mod validate;
 
-pub use client::{Client, SignOutScope};
+pub use client::Client;
 pub use config::ClientConfig;
 pub use devices::{Device, LocalDevice, RememberedStatus};
 pub use error::{Error, ServiceDetails};
 pub use flow::{DeviceOutcome, MfaType, SignInStep, SignedIn, StepError};
 pub use ids::{DeviceGroupKey, DeviceKey, TypedName, UserIdForSrp};
+pub use pool::{SessionConfig, SessionEndReason, SessionEvent};
+pub use session::{Session, SignOut, SignOutReport, SignOutScope};
 pub use tokens::Tokens;

@@ -21,10 +21,21 @@ pub(crate) async fn refresh(
     username: &str,
     refresh_token: &str,
 ) -> Result<Tokens, Error> {
+    refresh_bound(pool, username, refresh_token, None).await
+}
+
+/// The same, for a session that knows the DeviceKey its tokens are bound to (`bound`, from
+/// the access token's `device_key` claim): no look-up by name can miss it.
+pub(crate) async fn refresh_bound(
+    pool: &Pool,
+    username: &str,
+    refresh_token: &str,
+    bound: Option<DeviceKey>,
+) -> Result<Tokens, Error> {
     let trips = RoundTrips::default();
     let pending = finish_pending(pool, &trips, username).await?;
     // The stored device, pending or confirmed: the token is bound to it.
-    let (device_key, internal) = match pool.records.find(username).await? {
+    let (stored, internal) = match pool.records.find(username).await? {
         Lookup::Found {
             record,
             account_user,
@@ -32,6 +43,7 @@ pub(crate) async fn refresh(
         // A device confirmed in this process whose secret could not be stored.
         _ => (pool.kept.unstored(username), username.to_owned()),
     };
+    let device_key = bound.or(stored);
     let internal = UserIdForSrp::new(internal);
     let sent = get_tokens(pool, &trips, refresh_token, device_key.as_ref()).await;
     let result = match sent {

@@ -57,13 +57,21 @@ impl Tokens {
 /// client itself needs from a token the server just sent over TLS (the internal `username` of
 /// an access token), never for a decision about trust.
 pub(crate) fn claim(jwt: &str, name: &str) -> Option<String> {
+    payload(jwt)?.get(name)?.as_str().map(str::to_owned)
+}
+
+fn payload(jwt: &str) -> Option<serde_json::Value> {
     use base64::Engine;
     let payload = jwt.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .ok()?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    value.get(name)?.as_str().map(str::to_owned)
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// A numeric claim of a JWT's payload (`exp`, `iat`), read the same way as [`claim`].
+pub(crate) fn claim_i64(jwt: &str, name: &str) -> Option<i64> {
+    payload(jwt)?.get(name)?.as_i64()
 }
 
 impl fmt::Debug for Tokens {

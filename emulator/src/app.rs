@@ -28,9 +28,23 @@ pub struct App {
     pub faults: Faults,
     /// The switches in force (starts as `config.fidelity`; `/_emulator/fidelity` changes it).
     pub fidelity: Mutex<Fidelity>,
+    /// Calls received, by operation (`GET /_emulator/calls`): what a test counts at the server.
+    pub calls: Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 impl App {
+    /// Counts one call of `operation`.
+    pub fn count_call(&self, operation: &str) {
+        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        *calls.entry(operation.to_owned()).or_default() += 1;
+    }
+
+    /// How many calls of `operation` arrived (faulted ones included).
+    pub fn call_count(&self, operation: &str) -> u64 {
+        let calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        calls.get(operation).copied().unwrap_or(0)
+    }
+
     /// Locks the store; a poisoned lock (a panic elsewhere) is recovered, never propagated.
     pub fn store(&self) -> MutexGuard<'_, Store> {
         self.store

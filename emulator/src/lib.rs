@@ -152,6 +152,7 @@ fn new_app(
         config,
         endpoint: OnceLock::new(),
         faults: faults::Faults::default(),
+        calls: Mutex::default(),
     })
 }
 

@@ -102,6 +102,10 @@ async fn handle(
         (Method::OPTIONS, _) => Ok(preflight(&req)),
         (Method::GET, "/_emulator/health") => Ok(json_response(200, &json!({ "status": "ok" }))),
         (Method::GET, "/_emulator/sms") => Ok(sms(&app, &query)),
+        (Method::GET, "/_emulator/calls") => {
+            let calls = app.calls.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            Ok(json_response(200, &json!(calls)))
+        }
         (Method::GET, "/_emulator/fidelity") => Ok(json_response(200, &app.fidelity().to_json())),
         (Method::POST, "/_emulator/fidelity") => {
             let body = read_body(req).await.unwrap_or_default();
@@ -240,6 +244,7 @@ async fn operation(
         Ok(op) => op,
         Err(e) => return Ok(error_response(&e)),
     };
+    app.count_call(&op);
     let mut lose_response = false;
     if let Some(fault) = app.faults.take(&op) {
         tracing::info!(operation = %op, kind = ?fault.kind, "injecting fault");

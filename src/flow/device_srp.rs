@@ -8,7 +8,7 @@ use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 
 use super::context::{Challenge, Challenged, Presenting, Sent, ServerAnswer};
 use crate::error::Error;
-use crate::srp::{DevicePassword, DeviceSrpSession, PasswordVerifierChallenge, Timestamp, param};
+use crate::srp::{DevicePassword, DeviceSrpSession, PasswordVerifierChallenge, param};
 use crate::transport::Failure;
 
 /// After DEVICE_SRP_AUTH went out: the one state that holds the device's SRP session and its
@@ -66,10 +66,15 @@ impl ExpectDevicePasswordVerifier {
             srp,
             device_password,
         } = self;
+        let clock = std::sync::Arc::clone(&conv.ctx.pool.clock);
         let build = || {
-            srp.answer(&verifier, &device_password, &Timestamp::now())
-                .map(|answer| answer.to_parameters())
-                .map_err(|e| Failure::Construction(e.to_string()))
+            srp.answer(
+                &verifier,
+                &device_password,
+                &super::password_verifier::server_time(&clock),
+            )
+            .map(|answer| answer.to_parameters())
+            .map_err(|e| Failure::Construction(e.to_string()))
         };
         let sent = conv
             .send(challenge.name, challenge.session, build, true)

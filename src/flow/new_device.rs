@@ -57,6 +57,7 @@ pub(super) async fn tokens_arrived(
         match new_device(&ctx, used, &tokens, &user, &key, &group).await {
             NewDeviceOutcome::Settled(outcome) => outcome,
             NewDeviceOutcome::AskUser(device_key, outcome) => {
+                keep_session(&ctx, &user, &tokens, outcome.device_key.as_ref()).await;
                 let done = signed_in(&ctx, progress, user, tokens, outcome);
                 return Ok(SignInStep::RememberDevice(RememberDeviceStep {
                     pool: Arc::clone(&ctx.pool),
@@ -71,9 +72,24 @@ pub(super) async fn tokens_arrived(
     } else {
         DeviceOutcome::default()
     };
+    keep_session(&ctx, &user, &tokens, device.device_key.as_ref()).await;
     Ok(SignInStep::Done(signed_in(
         &ctx, progress, user, tokens, device,
     )))
+}
+
+/// Keeps the session when the client keeps sessions (never fails the sign-in).
+async fn keep_session(
+    ctx: &SignIn,
+    user: &UserIdForSrp,
+    tokens: &Tokens,
+    device_key: Option<&DeviceKey>,
+) {
+    let pool = &ctx.pool;
+    let typed = ctx.typed.as_str();
+    pool.sessions
+        .keep(&pool.client_id, user, typed, tokens, device_key)
+        .await;
 }
 
 fn signed_in(

@@ -31,6 +31,7 @@ pub(super) async fn answer(
     let user = UserIdForSrp::new(verifier.username().unwrap_or(&internal));
     let device = choose_device(&mut ctx, found, &internal).await?;
     let signing = password.clone();
+    let clock = std::sync::Arc::clone(&ctx.pool.clock);
     let conv = Challenged {
         ctx,
         user,
@@ -39,7 +40,7 @@ pub(super) async fn answer(
     };
     let build = || {
         user_srp
-            .answer(&verifier, &signing, &Timestamp::now())
+            .answer(&verifier, &signing, &server_time(&clock))
             .map(|answer| answer.to_parameters())
             .map_err(|e| Failure::Construction(e.to_string()))
     };
@@ -91,4 +92,10 @@ async fn choose_device(
         }
     }
     Ok(device)
+}
+
+/// The TIMESTAMP on the server's clock (as the answers' `Date` headers tell it): a phone
+/// whose clock is minutes off still signs a time Cognito accepts (docs/protocol.md 2.5).
+pub(super) fn server_time(clock: &crate::clock::Clock) -> Timestamp {
+    Timestamp::from_unix_seconds(u64::try_from(clock.server_seconds()).unwrap_or(0))
 }

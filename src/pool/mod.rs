@@ -3,6 +3,7 @@
 //! memory. It sits below all three, so none of them reaches up into another for it.
 
 mod kept;
+mod sessions;
 
 use aws_sdk_cognitoidentityprovider as cip;
 
@@ -10,6 +11,8 @@ use crate::srp::{self, ClientSecret};
 use crate::store::DeviceRecords;
 
 pub(crate) use kept::Kept;
+pub(crate) use sessions::{Held, SessionState};
+pub use sessions::{SessionConfig, SessionEndReason, SessionEvent};
 
 /// One app client of one user pool, as this process talks to it.
 pub(crate) struct Pool {
@@ -28,6 +31,10 @@ pub(crate) struct Pool {
     pub(crate) kept: Kept,
     /// Serialises the read-modify-write of device records that span network calls.
     pub(crate) record_lock: tokio::sync::Mutex<()>,
+    /// This machine's clock and the server's estimated offset.
+    pub(crate) clock: std::sync::Arc<crate::clock::Clock>,
+    /// Kept sessions.
+    pub(crate) sessions: SessionState,
 }
 
 impl Pool {

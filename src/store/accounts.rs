@@ -54,6 +54,18 @@ pub fn alias_account(pool_id: &str, client_id: &str, typed: &str) -> String {
     hashed("alias", pool_id, client_id, typed)
 }
 
+/// The account of a user's kept session: `session:` and a hash of the user pool, the app
+/// client and the internal user name.
+pub fn session_account(pool_id: &str, client_id: &str, username: &str) -> String {
+    hashed("session", pool_id, client_id, username)
+}
+
+/// The account naming the user whose session this (user pool, app client) uses when the app
+/// names none: `session-user:` and a hash of the pool and client.
+pub fn current_session_account(pool_id: &str, client_id: &str) -> String {
+    hashed("session-user", pool_id, client_id, "")
+}
+
 /// The record account of the first naming, read once to move it (see the module docs).
 pub(crate) fn legacy_record_account(pool_id: &str, client_id: &str, username: &str) -> String {
     format!("device:{pool_id}:{client_id}:{username}")

@@ -7,11 +7,15 @@ pub mod accounts;
 pub mod keychain;
 mod memory;
 pub(crate) mod record;
+pub(crate) mod sessions;
 
-pub use accounts::{alias_account, record_account, remove_all_entries};
+pub use accounts::{
+    alias_account, current_session_account, record_account, remove_all_entries, session_account,
+};
 pub use keychain::{KeychainBackend, KeychainStore};
 pub use memory::MemoryStore;
 pub use record::{DeviceRecord, DeviceState, RECORD_FORMAT_VERSION};
+pub use sessions::SESSION_FORMAT_VERSION;
 
 pub(crate) use record::DeviceRecords;
 

@@ -266,7 +266,8 @@ impl DeviceRecords {
         (current, legacy)
     }
 
-    async fn blocking<T: Send + 'static>(
+    /// Runs `f` on the store off the async executor; a panicking store is an error.
+    pub(crate) async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&dyn SecretStore) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {

@@ -29,6 +29,8 @@ pub(crate) struct TransportConfig {
     pub endpoint: Option<String>,
     pub timeout: Duration,
     pub connect_timeout: Duration,
+    /// Reads the server's clock from every answer.
+    pub server_date: crate::clock::ServerDate,
 }
 
 /// Whether the endpoint is plain `http://` (validated before: to this machine only).
@@ -77,6 +79,7 @@ pub(crate) fn build_client(
     if !replaced {
         builder = builder.interceptor(redact::OpaqueRequestBodies);
     }
+    builder = builder.interceptor(config.server_date.clone());
     Ok(cip::Client::from_conf(builder.build()))
 }
 

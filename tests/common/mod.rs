@@ -22,6 +22,9 @@ pub trait SdkClient {
 
     /// The same with a per-attempt timeout.
     fn client_with_timeout(&self, store: Arc<dyn SecretStore>, timeout: Duration) -> Client;
+
+    /// The configuration of [`SdkClient::client`], for a test to add to.
+    fn config(&self, store: Arc<dyn SecretStore>) -> ClientConfig;
 }
 
 impl SdkClient for Pool {
@@ -30,15 +33,19 @@ impl SdkClient for Pool {
     }
 
     fn client_with_timeout(&self, store: Arc<dyn SecretStore>, timeout: Duration) -> Client {
+        Client::new(self.config(store).with_timeout(timeout)).expect("a valid configuration")
+    }
+
+    fn config(&self, store: Arc<dyn SecretStore>) -> ClientConfig {
         let mut config = ClientConfig::new(&self.pool_id, &self.client_id)
             .with_endpoint(self.emulator.endpoint())
             .with_store(store)
             .with_device_name("test device")
-            .with_timeout(timeout);
+            .with_timeout(Duration::from_secs(5));
         if let Some(secret) = &self.client_secret {
             config = config.with_client_secret(secret.as_str());
         }
-        Client::new(config).expect("a valid configuration")
+        config
     }
 }
 

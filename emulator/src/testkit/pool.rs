@@ -6,7 +6,8 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
     AliasAttributeType, DeviceConfigurationType, ExplicitAuthFlowsType, FeatureType,
     MessageActionType, RefreshTokenRotationType, SmsMfaConfigType, SoftwareTokenMfaConfigType,
-    UserPoolMfaType, UsernameAttributeType, UsernameConfigurationType,
+    TimeUnitsType, TokenValidityUnitsType, UserPoolMfaType, UsernameAttributeType,
+    UsernameConfigurationType,
 };
 
 use super::{PASSWORD, PHONE, admin_client, attribute};
@@ -31,6 +32,8 @@ pub struct PoolSetup {
     pub flows: Vec<ExplicitAuthFlowsType>,
     /// Refresh-token rotation on the app client, with this grace period (seconds).
     pub rotation: Option<i32>,
+    /// The app client's access and ID token validity, in seconds (default: Cognito's hour).
+    pub token_validity: Option<i32>,
     /// The emulator's challenge-session lifetime (default 3 minutes).
     pub session_ttl: Option<Duration>,
     /// The emulator's switches for behaviours no public source settles.
@@ -52,6 +55,7 @@ impl Default for PoolSetup {
                 ExplicitAuthFlowsType::AllowRefreshTokenAuth,
             ],
             rotation: None,
+            token_validity: None,
             session_ttl: None,
             fidelity: Fidelity::default(),
         }
@@ -149,6 +153,17 @@ async fn create_app_client(admin: &Client, pool_id: String, setup: &PoolSetup) -
                 .build()
                 .expect("a rotation setting"),
         );
+    }
+    if let Some(seconds) = setup.token_validity {
+        app = app
+            .access_token_validity(seconds)
+            .id_token_validity(seconds)
+            .token_validity_units(
+                TokenValidityUnitsType::builder()
+                    .access_token(TimeUnitsType::Seconds)
+                    .id_token(TimeUnitsType::Seconds)
+                    .build(),
+            );
     }
     let app = app.send().await.expect("CreateUserPoolClient");
     let app = app.user_pool_client().expect("a client");
@@ -264,6 +279,11 @@ impl TestPool {
             .into_iter()
             .map(|m| m.code)
             .collect()
+    }
+
+    /// How many calls of `operation` reached the emulator (faulted ones included).
+    pub fn calls(&self, operation: &str) -> u64 {
+        self.emulator.app().call_count(operation)
     }
 
     /// The newest code sent to `username` (typed or internal name).
