@@ -33,6 +33,14 @@ pub struct ClientConfig {
     /// The name this device gets in the user's device list; default: the host name and OS.
     #[uniffi(default = None)]
     pub device_name: Option<String>,
+    /// Keep sessions in the store (`session()`, `endSession()`): after a sign-in its tokens
+    /// are kept, and `session()` hands out valid ones, refreshing when needed.
+    #[uniffi(default = false)]
+    pub keep_sessions: bool,
+    /// With `keepSessions`: `session()` hands out tokens valid for at least this long;
+    /// default (null / nil): 5 minutes.
+    #[uniffi(default = None)]
+    pub session_min_validity: Option<Duration>,
     /// How long one attempt of one call may take; default (null / nil): 10 seconds.
     #[uniffi(default = None)]
     pub timeout: Option<Duration>,
@@ -57,6 +65,7 @@ impl fmt::Debug for ClientConfig {
             )
             .field("endpoint", &self.endpoint)
             .field("device_name", &self.device_name)
+            .field("keep_sessions", &self.keep_sessions)
             .field("timeout", &self.timeout)
             .field("store", &self.store.as_ref().map(|_| "app-supplied"))
             .field("keychain", &self.keychain)
@@ -76,6 +85,13 @@ impl fmt::Display for ClientConfig {
 #[uniffi::export(Debug)]
 pub struct Client {
     inner: core::Client,
+}
+
+impl Client {
+    /// The SDK's client.
+    pub(crate) fn core(&self) -> &core::Client {
+        &self.inner
+    }
 }
 
 impl fmt::Debug for Client {
@@ -104,6 +120,13 @@ impl Client {
         }
         if let Some(name) = config.device_name {
             core_config = core_config.with_device_name(name);
+        }
+        if config.keep_sessions {
+            let mut sessions = core::SessionConfig::default();
+            if let Some(margin) = config.session_min_validity {
+                sessions.min_validity = margin;
+            }
+            core_config = core_config.with_sessions(sessions);
         }
         match (config.store, config.keychain) {
             (Some(_), Some(_)) => {

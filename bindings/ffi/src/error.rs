@@ -223,6 +223,29 @@ pub enum CognitoError {
         /// when the error was made (also `isRetryable()`).
         retryable: bool,
     },
+    /// No session is kept for this user on this device: sign in.
+    #[error("not signed in: {reason}")]
+    NoSession {
+        /// Why.
+        reason: String,
+        /// Never: sign in.
+        retryable: bool,
+    },
+    /// The server ended the session (revoked, expired, spent by rotation, user gone): the kept
+    /// session was removed, the device secret stays. Sign in again.
+    #[error("the session ended: {reason:?}")]
+    SessionEnded {
+        /// Why.
+        reason: cognito_device_auth::SessionEndReason,
+        /// Cognito's error type.
+        error_type: Option<String>,
+        /// Cognito's message.
+        service_message: Option<String>,
+        /// The AWS request id of the failed call.
+        request_id: Option<String>,
+        /// Never: sign in again.
+        retryable: bool,
+    },
     /// The SDK was called in a way that cannot work: a step answered twice, tokens of another
     /// session, signing out a session without its refresh token, forgetting "this device"
     /// when none is stored. A bug in the app; never retryable.
@@ -252,6 +275,13 @@ macro_rules! from_core {
                         retryable,
                     },)*
                     $(Error::$core(reason) => Self::$r { reason, retryable },)*
+                    Error::SessionEnded(reason, d) => Self::SessionEnded {
+                        reason,
+                        error_type: d.error_type,
+                        service_message: d.message,
+                        request_id: d.request_id,
+                        retryable,
+                    },
                     // The core's error is non-exhaustive: a case added there and not yet here
                     // still reaches the app, with its text, as a service error.
                     other => Self::Service {
@@ -273,6 +303,7 @@ macro_rules! from_core {
                 match self {
                     $(Self::$d { retryable, .. })|* => *retryable,
                     $(Self::$r { retryable, .. })|* => *retryable,
+                    Self::SessionEnded { retryable, .. } => *retryable,
                 }
             }
         }
@@ -288,7 +319,7 @@ from_core!(
         DevicePending => DevicePending, StoreUnavailable => StoreUnavailable,
         StoreFailed => Store, Network => Network, InvalidServerAnswer => InvalidServerAnswer,
         Configuration => Configuration, InvalidStepAnswer => InvalidStepAnswer,
-        Misuse => Misuse
+        NoSession => NoSession, Misuse => Misuse
     ]
 );
 

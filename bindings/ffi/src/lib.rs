@@ -22,6 +22,7 @@ pub mod client;
 pub mod devices;
 pub mod error;
 pub mod remote;
+pub mod session;
 pub mod sign_in;
 pub mod store;
 pub mod tokens;

@@ -243,6 +243,13 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SESSION_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SESSION_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceSessionListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SECRET_STORE_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SECRET_STORE_METHOD0
 typedef void (*UniffiCallbackInterfaceSecretStoreMethod0)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
@@ -262,6 +269,15 @@ typedef void (*UniffiCallbackInterfaceSecretStoreMethod1)(uint64_t, RustBuffer, 
 typedef void (*UniffiCallbackInterfaceSecretStoreMethod2)(uint64_t, RustBuffer, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SESSION_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SESSION_LISTENER
+typedef struct UniffiVTableCallbackInterfaceSessionListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceSessionListenerMethod0 _Nonnull onEvent;
+} UniffiVTableCallbackInterfaceSessionListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SECRET_STORE
@@ -350,9 +366,59 @@ uint64_t uniffi_cognito_device_auth_ffi_fn_method_client_sign_in_with_password_b
 uint64_t uniffi_cognito_device_auth_ffi_fn_method_client_sign_out(uint64_t ptr, RustBuffer tokens, RustBuffer scope
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_CLIENT_END_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_CLIENT_END_SESSION
+uint64_t uniffi_cognito_device_auth_ffi_fn_method_client_end_session(uint64_t ptr, RustBuffer username, RustBuffer how
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_CLIENT_OBSERVE_SESSIONS
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_CLIENT_OBSERVE_SESSIONS
+uint64_t uniffi_cognito_device_auth_ffi_fn_method_client_observe_sessions(uint64_t ptr, uint64_t listener
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_CLIENT_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_CLIENT_SESSION
+uint64_t uniffi_cognito_device_auth_ffi_fn_method_client_session(uint64_t ptr, RustBuffer username, RustBuffer min_validity
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_cognito_device_auth_ffi_fn_method_client_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_CLONE_SESSIONLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_CLONE_SESSIONLISTENER
+uint64_t uniffi_cognito_device_auth_ffi_fn_clone_sessionlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_FREE_SESSIONLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_FREE_SESSIONLISTENER
+void uniffi_cognito_device_auth_ffi_fn_free_sessionlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_INIT_CALLBACK_VTABLE_SESSIONLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_INIT_CALLBACK_VTABLE_SESSIONLISTENER
+void uniffi_cognito_device_auth_ffi_fn_init_callback_vtable_sessionlistener(const UniffiVTableCallbackInterfaceSessionListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_SESSIONLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_SESSIONLISTENER_ON_EVENT
+void uniffi_cognito_device_auth_ffi_fn_method_sessionlistener_on_event(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_CLONE_SESSIONOBSERVATION
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_CLONE_SESSIONOBSERVATION
+uint64_t uniffi_cognito_device_auth_ffi_fn_clone_sessionobservation(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_FREE_SESSIONOBSERVATION
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_FREE_SESSIONOBSERVATION
+void uniffi_cognito_device_auth_ffi_fn_free_sessionobservation(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_SESSIONOBSERVATION_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_METHOD_SESSIONOBSERVATION_CANCEL
+void uniffi_cognito_device_auth_ffi_fn_method_sessionobservation_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_FN_CLONE_CODESTEP
@@ -874,6 +940,36 @@ uint16_t uniffi_cognito_device_auth_ffi_checksum_method_client_sign_in_with_pass
 #ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_CLIENT_SIGN_OUT
 #define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_CLIENT_SIGN_OUT
 uint16_t uniffi_cognito_device_auth_ffi_checksum_method_client_sign_out(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_CLIENT_END_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_CLIENT_END_SESSION
+uint16_t uniffi_cognito_device_auth_ffi_checksum_method_client_end_session(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_CLIENT_OBSERVE_SESSIONS
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_CLIENT_OBSERVE_SESSIONS
+uint16_t uniffi_cognito_device_auth_ffi_checksum_method_client_observe_sessions(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_CLIENT_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_CLIENT_SESSION
+uint16_t uniffi_cognito_device_auth_ffi_checksum_method_client_session(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_SESSIONLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_SESSIONLISTENER_ON_EVENT
+uint16_t uniffi_cognito_device_auth_ffi_checksum_method_sessionlistener_on_event(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_SESSIONOBSERVATION_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_COGNITO_DEVICE_AUTH_FFI_CHECKSUM_METHOD_SESSIONOBSERVATION_CANCEL
+uint16_t uniffi_cognito_device_auth_ffi_checksum_method_sessionobservation_cancel(void
     
 );
 #endif

@@ -743,6 +743,28 @@ public protocol ClientProtocol: AnyObject, Sendable {
      */
     func signOut(tokens: Tokens, scope: SignOutScope) async throws 
     
+    /**
+     * Signs the kept session out: cleared on this device at once, then the server asked
+     * (ForgetDevice when asked, then RevokeToken or GlobalSignOut).
+     */
+    func endSession(username: String?, how: SignOut) async throws  -> SignOutReport
+    
+    /**
+     * Delivers every later sign-in, refresh, sign-out and ended session to `listener`,
+     * until the observation is cancelled or dropped.
+     */
+    func observeSessions(listener: SessionListener) async  -> SessionObservation
+    
+    /**
+     * Tokens of the kept session of `username` (as typed at sign-in, or the internal name;
+     * null / nil: the user who signed in last), valid for at least `minValidity` (null /
+     * nil: the configured margin), refreshed first when they are not. Concurrent callers
+     * share one refresh. Only the server's final answer ends a session (`SessionEnded`);
+     * a network error or a locked keychain is retryable and keeps everything. `NoSession`
+     * when none is kept.
+     */
+    func session(username: String?, minValidity: TimeInterval?) async throws  -> Session
+    
 }
 /**
  * The entry point: signs users in with their remembered device, refreshes tokens, and manages
@@ -1055,6 +1077,71 @@ open func signOut(tokens: Tokens, scope: SignOutScope)async throws   {
             completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_void,
             freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_void,
             liftFunc: { $0 },
+            errorHandler: FfiConverterTypeCognitoError_lift
+        )
+}
+    
+    /**
+     * Signs the kept session out: cleared on this device at once, then the server asked
+     * (ForgetDevice when asked, then RevokeToken or GlobalSignOut).
+     */
+open func endSession(username: String?, how: SignOut)async throws  -> SignOutReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_cognito_device_auth_ffi_fn_method_client_end_session(
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(username),FfiConverterTypeSignOut_lower(how)
+                )
+            },
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSignOutReport_lift,
+            errorHandler: FfiConverterTypeCognitoError_lift
+        )
+}
+    
+    /**
+     * Delivers every later sign-in, refresh, sign-out and ended session to `listener`,
+     * until the observation is cancelled or dropped.
+     */
+open func observeSessions(listener: SessionListener)async  -> SessionObservation  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_cognito_device_auth_ffi_fn_method_client_observe_sessions(
+                        self.uniffiCloneHandle(),FfiConverterTypeSessionListener_lower(listener)
+                )
+            },
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_u64,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_u64,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeSessionObservation_lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Tokens of the kept session of `username` (as typed at sign-in, or the internal name;
+     * null / nil: the user who signed in last), valid for at least `minValidity` (null /
+     * nil: the configured margin), refreshed first when they are not. Concurrent callers
+     * share one refresh. Only the server's final answer ends a session (`SessionEnded`);
+     * a network error or a locked keychain is retryable and keeps everything. `NoSession`
+     * when none is kept.
+     */
+open func session(username: String?, minValidity: TimeInterval?)async throws  -> Session  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_cognito_device_auth_ffi_fn_method_client_session(
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(username),FfiConverterOptionDuration.lower(minValidity)
+                )
+            },
+            pollFunc: ffi_cognito_device_auth_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_cognito_device_auth_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_cognito_device_auth_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSession_lift,
             errorHandler: FfiConverterTypeCognitoError_lift
         )
 }
@@ -2113,6 +2200,344 @@ public func FfiConverterTypeSelectMfaStep_lower(_ value: SelectMfaStep) -> UInt6
 
 
 /**
+ * Receives session events (called on a background thread).
+ */
+public protocol SessionListener: AnyObject, Sendable {
+    
+    /**
+     * One event.
+     */
+    func onEvent(event: SessionEvent) 
+    
+}
+/**
+ * Receives session events (called on a background thread).
+ */
+open class SessionListenerImpl: SessionListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_cognito_device_auth_ffi_fn_clone_sessionlistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_cognito_device_auth_ffi_fn_free_sessionlistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * One event.
+     */
+open func onEvent(event: SessionEvent)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_cognito_device_auth_ffi_fn_method_sessionlistener_on_event(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSessionEvent_lower(event),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceSessionListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceSessionListener = UniffiVTableCallbackInterfaceSessionListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeSessionListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface SessionListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeSessionListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface SessionListener: handle missing in uniffiClone")
+            }
+        },
+        onEvent: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeSessionListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onEvent(
+                     event: try FfiConverterTypeSessionEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSessionListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSessionListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitSessionListener() {
+    uniffi_cognito_device_auth_ffi_fn_init_callback_vtable_sessionlistener(UniffiCallbackInterfaceSessionListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<SessionListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = SessionListener
+
+    public static func lift(_ handle: UInt64) throws -> SessionListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return SessionListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: SessionListener) -> UInt64 {
+         if let rustImpl = value as? SessionListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SessionListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionListener_lift(_ handle: UInt64) throws -> SessionListener {
+    return try FfiConverterTypeSessionListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionListener_lower(_ value: SessionListener) -> UInt64 {
+    return FfiConverterTypeSessionListener.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A running observation of session events; `cancel()` ends it.
+ */
+public protocol SessionObservationProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stops delivering events.
+     */
+    func cancel() 
+    
+}
+/**
+ * A running observation of session events; `cancel()` ends it.
+ */
+open class SessionObservation: SessionObservationProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_cognito_device_auth_ffi_fn_clone_sessionobservation(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_cognito_device_auth_ffi_fn_free_sessionobservation(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Stops delivering events.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_cognito_device_auth_ffi_fn_method_sessionobservation_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionObservation: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SessionObservation
+
+    public static func lift(_ handle: UInt64) throws -> SessionObservation {
+        return SessionObservation(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SessionObservation) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionObservation {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SessionObservation, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionObservation_lift(_ handle: UInt64) throws -> SessionObservation {
+    return try FfiConverterTypeSessionObservation.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionObservation_lower(_ value: SessionObservation) -> UInt64 {
+    return FfiConverterTypeSessionObservation.lower(value)
+}
+
+
+
+
+
+
+/**
  * A step that sets up an authenticator app. `toString()` / `description` hide the secret.
  */
 public protocol TotpSetupStepProtocol: AnyObject, Sendable {
@@ -2322,6 +2747,16 @@ public struct ClientConfig: CustomDebugStringConvertible, CustomStringConvertibl
      */
     public let deviceName: String?
     /**
+     * Keep sessions in the store (`session()`, `endSession()`): after a sign-in its tokens
+     * are kept, and `session()` hands out valid ones, refreshing when needed.
+     */
+    public let keepSessions: Bool
+    /**
+     * With `keepSessions`: `session()` hands out tokens valid for at least this long;
+     * default (null / nil): 5 minutes.
+     */
+    public let sessionMinValidity: TimeInterval?
+    /**
      * How long one attempt of one call may take; default (null / nil): 10 seconds.
      */
     public let timeout: TimeInterval?
@@ -2357,6 +2792,14 @@ public struct ClientConfig: CustomDebugStringConvertible, CustomStringConvertibl
          * The name this device gets in the user's device list; default: the host name and OS.
          */deviceName: String? = nil, 
         /**
+         * Keep sessions in the store (`session()`, `endSession()`): after a sign-in its tokens
+         * are kept, and `session()` hands out valid ones, refreshing when needed.
+         */keepSessions: Bool = false, 
+        /**
+         * With `keepSessions`: `session()` hands out tokens valid for at least this long;
+         * default (null / nil): 5 minutes.
+         */sessionMinValidity: TimeInterval? = nil, 
+        /**
          * How long one attempt of one call may take; default (null / nil): 10 seconds.
          */timeout: TimeInterval? = nil, 
         /**
@@ -2372,6 +2815,8 @@ public struct ClientConfig: CustomDebugStringConvertible, CustomStringConvertibl
         self.clientSecret = clientSecret
         self.endpoint = endpoint
         self.deviceName = deviceName
+        self.keepSessions = keepSessions
+        self.sessionMinValidity = sessionMinValidity
         self.timeout = timeout
         self.store = store
         self.keychain = keychain
@@ -2420,6 +2865,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 clientSecret: FfiConverterOptionString.read(from: &buf), 
                 endpoint: FfiConverterOptionString.read(from: &buf), 
                 deviceName: FfiConverterOptionString.read(from: &buf), 
+                keepSessions: FfiConverterBool.read(from: &buf), 
+                sessionMinValidity: FfiConverterOptionDuration.read(from: &buf), 
                 timeout: FfiConverterOptionDuration.read(from: &buf), 
                 store: FfiConverterOptionTypeSecretStore.read(from: &buf), 
                 keychain: FfiConverterOptionTypeKeychainOptions.read(from: &buf)
@@ -2432,6 +2879,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.clientSecret, into: &buf)
         FfiConverterOptionString.write(value.endpoint, into: &buf)
         FfiConverterOptionString.write(value.deviceName, into: &buf)
+        FfiConverterBool.write(value.keepSessions, into: &buf)
+        FfiConverterOptionDuration.write(value.sessionMinValidity, into: &buf)
         FfiConverterOptionDuration.write(value.timeout, into: &buf)
         FfiConverterOptionTypeSecretStore.write(value.store, into: &buf)
         FfiConverterOptionTypeKeychainOptions.write(value.keychain, into: &buf)
@@ -2852,6 +3301,277 @@ public func FfiConverterTypeLocalDevice_lift(_ buf: RustBuffer) throws -> LocalD
 #endif
 public func FfiConverterTypeLocalDevice_lower(_ value: LocalDevice) -> RustBuffer {
     return FfiConverterTypeLocalDevice.lower(value)
+}
+
+
+/**
+ * Tokens of a kept session.
+ */
+public struct Session: Equatable, Hashable {
+    /**
+     * The internal user name.
+     */
+    public let username: String
+    /**
+     * Tokens valid for at least the margin asked (or the freshest the server gave).
+     */
+    public let tokens: Tokens
+    /**
+     * The DeviceKey the tokens are bound to.
+     */
+    public let deviceKey: String?
+    /**
+     * Whether the tokens were refreshed for this call (by it or by a call it waited for).
+     */
+    public let refreshed: Bool
+    /**
+     * When the session ends (the refresh token's expiry), when the configuration gave the
+     * app client's refresh token validity.
+     */
+    public let endsAt: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The internal user name.
+         */username: String, 
+        /**
+         * Tokens valid for at least the margin asked (or the freshest the server gave).
+         */tokens: Tokens, 
+        /**
+         * The DeviceKey the tokens are bound to.
+         */deviceKey: String?, 
+        /**
+         * Whether the tokens were refreshed for this call (by it or by a call it waited for).
+         */refreshed: Bool, 
+        /**
+         * When the session ends (the refresh token's expiry), when the configuration gave the
+         * app client's refresh token validity.
+         */endsAt: Date?) {
+        self.username = username
+        self.tokens = tokens
+        self.deviceKey = deviceKey
+        self.refreshed = refreshed
+        self.endsAt = endsAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Session: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSession: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Session {
+        return
+            try Session(
+                username: FfiConverterString.read(from: &buf), 
+                tokens: FfiConverterTypeTokens.read(from: &buf), 
+                deviceKey: FfiConverterOptionString.read(from: &buf), 
+                refreshed: FfiConverterBool.read(from: &buf), 
+                endsAt: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Session, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.username, into: &buf)
+        FfiConverterTypeTokens.write(value.tokens, into: &buf)
+        FfiConverterOptionString.write(value.deviceKey, into: &buf)
+        FfiConverterBool.write(value.refreshed, into: &buf)
+        FfiConverterOptionTimestamp.write(value.endsAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSession_lift(_ buf: RustBuffer) throws -> Session {
+    return try FfiConverterTypeSession.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSession_lower(_ value: Session) -> RustBuffer {
+    return FfiConverterTypeSession.lower(value)
+}
+
+
+/**
+ * How to sign out.
+ */
+public struct SignOut: Equatable, Hashable {
+    /**
+     * This session (RevokeToken) or every session of the user (GlobalSignOut).
+     */
+    public let scope: SignOutScope
+    /**
+     * Also forget this device (ForgetDevice, then its local secret).
+     */
+    public let forgetDevice: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * This session (RevokeToken) or every session of the user (GlobalSignOut).
+         */scope: SignOutScope, 
+        /**
+         * Also forget this device (ForgetDevice, then its local secret).
+         */forgetDevice: Bool = false) {
+        self.scope = scope
+        self.forgetDevice = forgetDevice
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignOut: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignOut: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignOut {
+        return
+            try SignOut(
+                scope: FfiConverterTypeSignOutScope.read(from: &buf), 
+                forgetDevice: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignOut, into buf: inout [UInt8]) {
+        FfiConverterTypeSignOutScope.write(value.scope, into: &buf)
+        FfiConverterBool.write(value.forgetDevice, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOut_lift(_ buf: RustBuffer) throws -> SignOut {
+    return try FfiConverterTypeSignOut.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOut_lower(_ value: SignOut) -> RustBuffer {
+    return FfiConverterTypeSignOut.lower(value)
+}
+
+
+/**
+ * What a sign-out did. The session is gone from this device; the server's part may not be
+ * done (offline): `serverError` says why and `retryWith` holds the tokens to finish it with
+ * `signOut`.
+ */
+public struct SignOutReport: Equatable, Hashable {
+    /**
+     * Whose session it was (the internal user name).
+     */
+    public let username: String
+    /**
+     * Why the server's part is not done (null / nil: done).
+     */
+    public let serverError: String?
+    /**
+     * Whether trying the server's part again later can succeed.
+     */
+    public let serverErrorRetryable: Bool
+    /**
+     * The device was forgotten on the server.
+     */
+    public let deviceForgotten: Bool
+    /**
+     * The tokens to finish the server's part with, when it is not done.
+     */
+    public let retryWith: Tokens?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whose session it was (the internal user name).
+         */username: String, 
+        /**
+         * Why the server's part is not done (null / nil: done).
+         */serverError: String?, 
+        /**
+         * Whether trying the server's part again later can succeed.
+         */serverErrorRetryable: Bool, 
+        /**
+         * The device was forgotten on the server.
+         */deviceForgotten: Bool, 
+        /**
+         * The tokens to finish the server's part with, when it is not done.
+         */retryWith: Tokens?) {
+        self.username = username
+        self.serverError = serverError
+        self.serverErrorRetryable = serverErrorRetryable
+        self.deviceForgotten = deviceForgotten
+        self.retryWith = retryWith
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignOutReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignOutReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignOutReport {
+        return
+            try SignOutReport(
+                username: FfiConverterString.read(from: &buf), 
+                serverError: FfiConverterOptionString.read(from: &buf), 
+                serverErrorRetryable: FfiConverterBool.read(from: &buf), 
+                deviceForgotten: FfiConverterBool.read(from: &buf), 
+                retryWith: FfiConverterOptionTypeTokens.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignOutReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.username, into: &buf)
+        FfiConverterOptionString.write(value.serverError, into: &buf)
+        FfiConverterBool.write(value.serverErrorRetryable, into: &buf)
+        FfiConverterBool.write(value.deviceForgotten, into: &buf)
+        FfiConverterOptionTypeTokens.write(value.retryWith, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOutReport_lift(_ buf: RustBuffer) throws -> SignOutReport {
+    return try FfiConverterTypeSignOutReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOutReport_lower(_ value: SignOutReport) -> RustBuffer {
+    return FfiConverterTypeSignOutReport.lower(value)
 }
 
 
@@ -3379,6 +4099,38 @@ enum CognitoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
+     * No session is kept for this user on this device: sign in.
+     */
+    case NoSession(
+        /**
+         * Why.
+         */reason: String, 
+        /**
+         * Never: sign in.
+         */retryable: Bool
+    )
+    /**
+     * The server ended the session (revoked, expired, spent by rotation, user gone): the kept
+     * session was removed, the device secret stays. Sign in again.
+     */
+    case SessionEnded(
+        /**
+         * Why.
+         */reason: SessionEndReason, 
+        /**
+         * Cognito's error type.
+         */errorType: String?, 
+        /**
+         * Cognito's message.
+         */serviceMessage: String?, 
+        /**
+         * The AWS request id of the failed call.
+         */requestId: String?, 
+        /**
+         * Never: sign in again.
+         */retryable: Bool
+    )
+    /**
      * The SDK was called in a way that cannot work: a step answered twice, tokens of another
      * session, signing out a session without its refresh token, forgetting "this device"
      * when none is stored. A bug in the app; never retryable.
@@ -3529,7 +4281,18 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 19: return .Misuse(
+        case 19: return .NoSession(
+            reason: try FfiConverterString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
+            )
+        case 20: return .SessionEnded(
+            reason: try FfiConverterTypeSessionEndReason.read(from: &buf), 
+            errorType: try FfiConverterOptionString.read(from: &buf), 
+            serviceMessage: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
+            )
+        case 21: return .Misuse(
             reason: try FfiConverterString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
@@ -3675,8 +4438,23 @@ public struct FfiConverterTypeCognitoError: FfiConverterRustBuffer {
             FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Misuse(reason,retryable):
+        case let .NoSession(reason,retryable):
             writeInt(&buf, Int32(19))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            
+        
+        case let .SessionEnded(reason,errorType,serviceMessage,requestId,retryable):
+            writeInt(&buf, Int32(20))
+            FfiConverterTypeSessionEndReason.write(reason, into: &buf)
+            FfiConverterOptionString.write(errorType, into: &buf)
+            FfiConverterOptionString.write(serviceMessage, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            
+        
+        case let .Misuse(reason,retryable):
+            writeInt(&buf, Int32(21))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterBool.write(retryable, into: &buf)
             
@@ -3978,6 +4756,229 @@ public func FfiConverterTypeSecretStoreError_lift(_ buf: RustBuffer) throws -> S
 public func FfiConverterTypeSecretStoreError_lower(_ value: SecretStoreError) -> RustBuffer {
     return FfiConverterTypeSecretStoreError.lower(value)
 }
+
+
+/**
+ * Why the server ended a session.
+ */
+
+public enum SessionEndReason: Equatable, Hashable {
+    
+    /**
+     * The refresh token was revoked (sign-out elsewhere, GlobalSignOut, an administrator).
+     */
+    case revoked
+    /**
+     * The refresh token is past its validity.
+     */
+    case expired
+    /**
+     * The refresh token was spent by rotation, and no newer one is in the store.
+     */
+    case rotatedAway
+    /**
+     * The user no longer exists.
+     */
+    case userGone
+    /**
+     * The user is disabled.
+     */
+    case userDisabled
+    /**
+     * Cognito refused the refresh token for another reason.
+     */
+    case refused
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SessionEndReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionEndReason: FfiConverterRustBuffer {
+    typealias SwiftType = SessionEndReason
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionEndReason {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .revoked
+        
+        case 2: return .expired
+        
+        case 3: return .rotatedAway
+        
+        case 4: return .userGone
+        
+        case 5: return .userDisabled
+        
+        case 6: return .refused
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SessionEndReason, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .rotatedAway:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .userGone:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .userDisabled:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .refused:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionEndReason_lift(_ buf: RustBuffer) throws -> SessionEndReason {
+    return try FfiConverterTypeSessionEndReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionEndReason_lower(_ value: SessionEndReason) -> RustBuffer {
+    return FfiConverterTypeSessionEndReason.lower(value)
+}
+
+
+
+/**
+ * What happened to a session.
+ */
+
+public enum SessionEvent: Equatable, Hashable {
+    
+    /**
+     * A sign-in completed and its session is kept.
+     */
+    case signedIn(username: String
+    )
+    /**
+     * The session's tokens were refreshed.
+     */
+    case refreshed(username: String
+    )
+    /**
+     * The app signed the user out.
+     */
+    case signedOut(username: String
+    )
+    /**
+     * The server ended the session: the user must sign in again.
+     */
+    case ended(username: String, reason: SessionEndReason
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SessionEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionEvent: FfiConverterRustBuffer {
+    typealias SwiftType = SessionEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .signedIn(username: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .refreshed(username: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .signedOut(username: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 4: return .ended(username: try FfiConverterString.read(from: &buf), reason: try FfiConverterTypeSessionEndReason.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SessionEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .signedIn(username):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(username, into: &buf)
+            
+        
+        case let .refreshed(username):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(username, into: &buf)
+            
+        
+        case let .signedOut(username):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(username, into: &buf)
+            
+        
+        case let .ended(username,reason):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(username, into: &buf)
+            FfiConverterTypeSessionEndReason.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionEvent_lift(_ buf: RustBuffer) throws -> SessionEvent {
+    return try FfiConverterTypeSessionEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionEvent_lower(_ value: SessionEvent) -> RustBuffer {
+    return FfiConverterTypeSessionEvent.lower(value)
+}
+
 
 
 /**
@@ -4434,6 +5435,30 @@ fileprivate struct FfiConverterOptionTypeLocalDevice: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTokens: FfiConverterRustBuffer {
+    typealias SwiftType = Tokens?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTokens.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTokens.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeMfaType: FfiConverterRustBuffer {
     typealias SwiftType = MfaType?
 
@@ -4719,6 +5744,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cognito_device_auth_ffi_checksum_method_client_sign_out() != 21956) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_end_session() != 35000) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_observe_sessions() != 14587) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cognito_device_auth_ffi_checksum_method_client_session() != 45337) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cognito_device_auth_ffi_checksum_method_sessionlistener_on_event() != 23183) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cognito_device_auth_ffi_checksum_method_sessionobservation_cancel() != 17664) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_cognito_device_auth_ffi_checksum_method_codestep_destination() != 38571) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4769,6 +5809,7 @@ private let initializationResult: InitializationResult = {
     }
 
     uniffiCallbackInitSecretStore()
+    uniffiCallbackInitSessionListener()
     return InitializationResult.ok
 }()
 

@@ -27,11 +27,35 @@ extension CognitoError {
              let .UserNotConfirmed(errorType, _, _, _), let .PasswordResetRequired(errorType, _, _, _),
              let .DeviceForgotten(errorType, _, _, _), let .Throttled(errorType, _, _, _),
              let .LockedOut(errorType, _, _, _), let .InvalidRequest(errorType, _, _, _),
-             let .Service(errorType, _, _, _):
+             let .Service(errorType, _, _, _), let .SessionEnded(_, errorType, _, _, _):
             return errorType
         case .DevicePending, .StoreUnavailable, .StoreFailed, .Network, .InvalidServerAnswer,
-             .Configuration, .InvalidStepAnswer, .Misuse:
+             .Configuration, .InvalidStepAnswer, .NoSession, .Misuse:
             return nil
         }
+    }
+}
+
+extension Client {
+    /// The sign-ins, refreshes, sign-outs and ended sessions of this client, as an
+    /// `AsyncStream`: events from the moment the stream is made until it is cancelled.
+    public func sessionEvents() async -> AsyncStream<SessionEvent> {
+        let (stream, continuation) = AsyncStream<SessionEvent>.makeStream()
+        let observation = await observeSessions(listener: StreamListener(continuation))
+        continuation.onTermination = { _ in observation.cancel() }
+        return stream
+    }
+}
+
+/// Forwards session events into an `AsyncStream`.
+private final class StreamListener: SessionListener, @unchecked Sendable {
+    private let continuation: AsyncStream<SessionEvent>.Continuation
+
+    init(_ continuation: AsyncStream<SessionEvent>.Continuation) {
+        self.continuation = continuation
+    }
+
+    func onEvent(event: SessionEvent) {
+        continuation.yield(event)
     }
 }

@@ -104,6 +104,18 @@ final class Emulator: @unchecked Sendable {
         return messages.compactMap { $0["code"] as? String }
     }
 
+    /// How many calls of `operation` reached the emulator (its `/_emulator/calls` counter).
+    func calls(_ operation: String) async throws -> Int {
+        let url = URL(string: "\(endpoint)/_emulator/calls")!
+        let body: Data = try await withCheckedThrowingContinuation { done in
+            URLSession.shared.dataTask(with: url) { data, _, error in
+                if let data { done.resume(returning: data) } else { done.resume(throwing: error ?? Unexpected("no answer from \(url)")) }
+            }.resume()
+        }
+        let counts = try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
+        return (counts[operation] as? NSNumber)?.intValue ?? 0
+    }
+
     /// The last SMS code sent to `username`.
     func lastSmsCode(_ username: String) async throws -> String {
         guard let code = try await smsCodes(username).last else {
@@ -126,6 +138,19 @@ final class Emulator: @unchecked Sendable {
             deviceName: "XCTest",
             timeout: 10,
             store: store
+        ))
+    }
+
+    /// A client that keeps sessions.
+    func sessionClient() throws -> Client {
+        try Client(config: ClientConfig(
+            userPoolId: poolId,
+            clientId: clientId,
+            endpoint: endpoint,
+            deviceName: "XCTest",
+            keepSessions: true,
+            timeout: 10,
+            store: MemoryStore()
         ))
     }
 

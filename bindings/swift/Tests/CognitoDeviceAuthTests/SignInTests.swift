@@ -186,6 +186,45 @@ final class SignInTests: XCTestCase {
         XCTAssertEqual(Set(results.compactMap { $0.1.device.deviceKey }).count, 20)
     }
 
+    func testFiftyTasksAskingForTheSessionShareOneRefreshAndEventsStream() async throws {
+        let emulator = try emulator
+        let client = try emulator.sessionClient()
+        let events = await client.sessionEvents()
+        let signedIn = try await emulator.signInWithSms(client, "dave")
+        let before = try await emulator.calls("GetTokensFromRefreshToken")
+        // A margin longer than the tokens' hour: every caller needs a refresh, one is made.
+        let force: TimeInterval = 10 * 3600
+        let sessions = try await withThrowingTaskGroup(of: Session.self) { group in
+            for _ in 0..<50 {
+                group.addTask { try await client.session(username: nil, minValidity: force) }
+            }
+            var all: [Session] = []
+            for try await session in group { all.append(session) }
+            return all
+        }
+        let after = try await emulator.calls("GetTokensFromRefreshToken")
+        XCTAssertEqual(after - before, 1, "exactly one refresh")
+        XCTAssertTrue(sessions.allSatisfy { $0.refreshed && $0.username == "dave" })
+        XCTAssertEqual(Set(sessions.map { $0.tokens.accessToken }).count, 1)
+        let report = try await client.endSession(username: nil, how: SignOut(scope: .thisSession))
+        XCTAssertNil(report.serverError)
+        do {
+            _ = try await client.session(username: nil, minValidity: nil)
+            XCTFail("signed out: no session")
+        } catch CognitoError.NoSession {
+        }
+        var seen: [SessionEvent] = []
+        for await event in events {
+            seen.append(event)
+            if seen.count == 3 { break }
+        }
+        XCTAssertEqual(seen, [
+            .signedIn(username: signedIn.username),
+            .refreshed(username: signedIn.username),
+            .signedOut(username: signedIn.username),
+        ])
+    }
+
     func testSecretsAreNotPrinted() {
         let config = ClientConfig(userPoolId: poolId, clientId: clientId, clientSecret: "s3cr3t-client-secret")
         let printedConfig = String(describing: config) + String(reflecting: config)

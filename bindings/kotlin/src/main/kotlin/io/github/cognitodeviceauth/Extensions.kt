@@ -3,6 +3,9 @@
 package io.github.cognitodeviceauth
 
 import java.util.concurrent.ConcurrentHashMap
+import kotlinx.coroutines.channels.awaitClose
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.callbackFlow
 
 /** The signed-in result when this is the last step, else null. */
 val SignInStep.signedInOrNull: SignedIn?
@@ -31,8 +34,22 @@ val CognitoException.serviceErrorType: String?
         is CognitoException.LockedOut -> errorType
         is CognitoException.InvalidRequest -> errorType
         is CognitoException.Service -> errorType
+        is CognitoException.SessionEnded -> errorType
         else -> null
     }
+
+/**
+ * The sign-ins, refreshes, sign-outs and ended sessions of this client, as a cold [Flow]: each
+ * collector observes from the moment it starts collecting until it is cancelled.
+ */
+fun Client.sessionEvents(): Flow<SessionEvent> = callbackFlow {
+    val observation = observeSessions(object : SessionListener {
+        override fun onEvent(event: SessionEvent) {
+            trySend(event)
+        }
+    })
+    awaitClose { observation.cancel() }
+}
 
 /**
  * A [SecretStore] in memory: device secrets are lost when the process ends, so every new

@@ -58,6 +58,13 @@ class Emulator : AutoCloseable {
         return Regex("\"code\"").findAll(body).count()
     }
 
+    /** How many calls of [operation] reached the emulator (its `/_emulator/calls` counter). */
+    fun calls(operation: String): Int {
+        val request = HttpRequest.newBuilder(URI.create("$endpoint/_emulator/calls")).GET().build()
+        val body = http.send(request, HttpResponse.BodyHandlers.ofString()).body()
+        return Regex("\"$operation\"\\s*:\\s*(\\d+)").find(body)?.groupValues?.get(1)?.toInt() ?: 0
+    }
+
     override fun close() {
         process.destroy()
         if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly()

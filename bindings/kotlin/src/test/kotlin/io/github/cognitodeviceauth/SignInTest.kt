@@ -4,6 +4,8 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.BeforeAll
@@ -194,6 +196,47 @@ class SignInTest {
             assertTrue(signedIn.device.remembered, "$user: ${signedIn.device}")
         }
         assertEquals(20, results.map { it.second.device.deviceKey }.toSet().size)
+    }
+
+    @Test
+    fun `fifty coroutines asking for the session share one refresh, and events flow`() = runBlocking {
+        val client = Client(
+            ClientConfig(
+                userPoolId = POOL_ID,
+                clientId = CLIENT_ID,
+                endpoint = emulator.endpoint,
+                deviceName = "JUnit",
+                keepSessions = true,
+                store = InMemorySecretStore(),
+            ),
+        )
+        val events = mutableListOf<SessionEvent>()
+        val collecting = launch(Dispatchers.Default) { client.sessionEvents().collect { synchronized(events) { events.add(it) } } }
+        delay(200) // the observation is registered
+        val signedIn = signInWithSms(client, "dave")
+        val before = emulator.calls("GetTokensFromRefreshToken")
+        // A margin longer than the tokens' hour: every caller needs a refresh, one is made.
+        val force = java.time.Duration.ofHours(10)
+        val sessions = coroutineScope {
+            (0 until 50).map { async(Dispatchers.Default) { client.session(null, force) } }.awaitAll()
+        }
+        assertEquals(1, emulator.calls("GetTokensFromRefreshToken") - before, "exactly one refresh")
+        assertTrue(sessions.all { it.refreshed && it.username == "dave" })
+        assertEquals(1, sessions.map { it.tokens.accessToken }.toSet().size)
+        val report = client.endSession(null, SignOut(scope = SignOutScope.THIS_SESSION))
+        assertEquals(null, report.serverError)
+        assertThrows<CognitoException.NoSession> { runBlocking { client.session(null, null) } }
+        delay(200)
+        collecting.cancel()
+        val seen = synchronized(events) { events.toList() }
+        assertEquals(
+            listOf(
+                SessionEvent.SignedIn(signedIn.username),
+                SessionEvent.Refreshed(signedIn.username),
+                SessionEvent.SignedOut(signedIn.username),
+            ),
+            seen,
+        )
     }
 
     @Test
