@@ -1,9 +1,18 @@
 //! A command-line sign-in for a real user pool or a running emulator.
 //!
 //! ```text
-//! cargo run --example signin -- --endpoint URL --user-pool-id ID --client-id ID \
-//!     [--client-secret S] --username NAME [--json] [--store memory|os|file:PATH]
+//! cargo run --example signin -- [sign-in|session|sign-out] --endpoint URL --user-pool-id ID \
+//!     --client-id ID [--client-secret S] --username NAME [--json] [--store memory|os|file:PATH]
+//!     [--min-validity SECONDS] [--everywhere] [--forget-device]
 //! ```
+//!
+//! The session is kept in the store too: `session` prints the kept session of `--username`
+//! (refreshed when its tokens are valid for less than `--min-validity`, default 300), as
+//! `{"signed_in": true, "username": "...", "refreshed": bool, "expires_in": N, "device_key":
+//! "..."}` (never a token); `sign-out` signs it out (this session, or `--everywhere`; the device
+//! stays remembered unless `--forget-device`) and prints `{"signed_out": true, "server_done":
+//! bool, "device_forgotten": bool, "server_error": "..." | null}`. Without a kept session,
+//! `{"signed_in": false, "error": "...", "no_session": true}` and exit code 1.
 //!
 //! The password comes from `COGNITO_PASSWORD` or a hidden prompt; the app client's secret, for
 //! clients that have one, from `COGNITO_CLIENT_SECRET` (`--client-secret` works too, but any
@@ -31,12 +40,27 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use cognito_device_auth::store::{KeychainStore, MemoryStore, SecretStore, StoreError};
 use cognito_device_auth::{
-    Client, ClientConfig, Error, MfaType, RememberedStatus, SignInStep, StepError,
+    Client, ClientConfig, Error, MfaType, RememberedStatus, SessionConfig, SignInStep, SignOut,
+    StepError,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// What to do.
+#[derive(PartialEq)]
+enum Command {
+    SignIn,
+    Session {
+        min_validity: u64,
+    },
+    SignOut {
+        everywhere: bool,
+        forget_device: bool,
+    },
+}
+
 struct Args {
+    command: Command,
     endpoint: Option<String>,
     user_pool_id: String,
     client_id: String,
@@ -48,22 +72,28 @@ struct Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: signin --endpoint URL --user-pool-id ID --client-id ID [--client-secret S] \
-         --username NAME [--json] [--store memory|os|file:PATH]"
+        "usage: signin [sign-in|session|sign-out] --endpoint URL --user-pool-id ID \
+         --client-id ID [--client-secret S] --username NAME [--json] \
+         [--store memory|os|file:PATH] [--min-validity SECONDS] [--everywhere] [--forget-device]"
     );
     std::process::exit(2);
 }
 
 fn parse_args() -> Args {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    let command = args
+        .next_if(|a| !a.starts_with('-'))
+        .unwrap_or_else(|| "sign-in".to_owned());
     let mut values: HashMap<String, String> = HashMap::new();
-    let mut json = false;
+    let (mut json, mut everywhere, mut forget_device) = (false, false, false);
     while let Some(flag) = args.next() {
         match flag.as_str() {
             "--json" => json = true,
+            "--everywhere" => everywhere = true,
+            "--forget-device" => forget_device = true,
             "--help" | "-h" => usage(),
             "--endpoint" | "--user-pool-id" | "--client-id" | "--client-secret" | "--username"
-            | "--store" => {
+            | "--store" | "--min-validity" => {
                 let value = args.next().unwrap_or_else(|| usage());
                 values.insert(flag.trim_start_matches("--").to_owned(), value);
             }
@@ -73,8 +103,22 @@ fn parse_args() -> Args {
             }
         }
     }
+    let min_validity = values
+        .remove("min-validity")
+        .map(|v| v.parse().unwrap_or_else(|_| usage()))
+        .unwrap_or(300);
+    let command = match command.as_str() {
+        "sign-in" => Command::SignIn,
+        "session" => Command::Session { min_validity },
+        "sign-out" => Command::SignOut {
+            everywhere,
+            forget_device,
+        },
+        _ => usage(),
+    };
     let mut required = |name: &str| values.remove(name).unwrap_or_else(|| usage());
     Args {
+        command,
         user_pool_id: required("user-pool-id"),
         client_id: required("client-id"),
         username: required("username"),
@@ -240,9 +284,12 @@ async fn main() {
     if let Err(e) = run(&args).await {
         eprintln!("error: {e}");
         if args.json {
+            let no_session = matches!(e.downcast_ref::<Error>(), Some(Error::NoSession(_)));
             println!(
                 "{}",
-                serde_json::json!({ "signed_in": false, "error": e.to_string() })
+                serde_json::json!({
+                    "signed_in": false, "error": e.to_string(), "no_session": no_session,
+                })
             );
         }
         std::process::exit(1);
@@ -270,7 +317,75 @@ async fn run(args: &Args) -> Result<()> {
     if let Some(secret) = &client_secret {
         config = config.with_client_secret(secret.as_str());
     }
-    let client = Client::new(config)?;
+    let client = Client::new(config.with_sessions(SessionConfig::default()))?;
+    match args.command {
+        Command::SignIn => sign_in(args, &client).await,
+        Command::Session { min_validity } => session(args, &client, min_validity).await,
+        Command::SignOut {
+            everywhere,
+            forget_device,
+        } => sign_out(args, &client, everywhere, forget_device).await,
+    }
+}
+
+/// `session`: the kept session, refreshed when needed.
+async fn session(args: &Args, client: &Client, min_validity: u64) -> Result<()> {
+    let margin = std::time::Duration::from_secs(min_validity);
+    let session = client
+        .session_valid_for(Some(&args.username), margin)
+        .await?;
+    let expires_in = session.tokens.expires_in().as_secs();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "signed_in": true,
+                "username": session.username.as_str(),
+                "refreshed": session.refreshed,
+                "expires_in": expires_in,
+                "device_key": session.device_key.as_deref(),
+            })
+        );
+    } else {
+        println!(
+            "signed in as {}; tokens valid for {expires_in} s (refreshed: {})",
+            session.username, session.refreshed
+        );
+    }
+    Ok(())
+}
+
+/// `sign-out`: this session or everywhere, keeping or forgetting the device.
+async fn sign_out(args: &Args, client: &Client, everywhere: bool, forget: bool) -> Result<()> {
+    let mut how = if everywhere {
+        SignOut::everywhere()
+    } else {
+        SignOut::this_session()
+    };
+    how.forget_device = forget;
+    let report = client.end_session(Some(&args.username), how).await?;
+    let server_error = report.server_error.as_ref().map(ToString::to_string);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "signed_out": true,
+                "server_done": report.server_done(),
+                "device_forgotten": report.device_forgotten,
+                "server_error": server_error,
+            })
+        );
+    } else {
+        match server_error {
+            None => println!("signed out of {}", report.username),
+            Some(e) => println!("signed out here; the server was not told: {e}"),
+        }
+    }
+    Ok(())
+}
+
+/// `sign-in` (the default): every step at the prompt.
+async fn sign_in(args: &Args, client: &Client) -> Result<()> {
     let password = match std::env::var("COGNITO_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
         _ => ask_hidden("password: ")?,

@@ -149,6 +149,9 @@ async fn two_clients_on_one_store_refreshing_at_once_both_stay_signed_in() {
         b.expect("the extension stays signed in");
     }
     assert_eq!(session_entries(&store), 1);
+    // More than one call per refresh handed out: the clients did race, and the one refused
+    // (RefreshTokenReuseException) took the other's token from the store.
+    assert!(pool.calls(REFRESH) > 10, "{} calls", pool.calls(REFRESH));
     app.session_valid_for(None, FORCE).await.unwrap();
     extension.session_valid_for(None, FORCE).await.unwrap();
 }

@@ -180,3 +180,86 @@ async fn signin_cli_reports_a_declined_device_as_the_server_holds_it() {
     assert_eq!(record["state"], "confirmed");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Runs a `session` or `sign-out` subcommand of the example (no prompts); returns the JSON line
+/// and whether the process succeeded.
+async fn run_command(
+    pool: &Pool,
+    store: &str,
+    user: &str,
+    extra: &[&str],
+) -> (serde_json::Value, bool) {
+    let out = Command::new(example_binary("signin"))
+        .args(extra)
+        .args(["--endpoint", &pool.emulator.endpoint()])
+        .args([
+            "--user-pool-id",
+            &pool.pool_id,
+            "--client-id",
+            &pool.client_id,
+        ])
+        .args(["--username", user, "--json", "--store", store])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .expect("the example runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    let json = serde_json::from_str(line).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (json, out.status.success())
+}
+
+/// The session outlives the process: restored by a fresh one, refreshed by two processes at
+/// once on one store (rotation without a grace period), signed out, and the device stays.
+#[tokio::test]
+async fn signin_cli_keeps_the_session_between_processes() {
+    let pool = Pool::start(PoolSetup {
+        rotation: Some(0),
+        ..PoolSetup::default()
+    })
+    .await;
+    pool.user("rosa", &[]).await;
+    let dir = std::env::temp_dir().join(format!("signin-cli-session-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = format!("file:{}", dir.join("secrets.json").display());
+    let first = run(&pool, &store, "rosa").await;
+    assert_eq!(first["mfa"], "SMS_MFA");
+
+    let (restored, ok) = run_command(&pool, &store, "rosa", &["session"]).await;
+    assert!(ok, "{restored}");
+    assert_eq!(restored["signed_in"], true);
+    assert_eq!(restored["refreshed"], false);
+    assert_eq!(restored["device_key"], first["device_key"]);
+    assert_eq!(pool.calls("GetTokensFromRefreshToken"), 0);
+
+    // Two processes on one store refreshing at once: both stay signed in.
+    let force = ["session", "--min-validity", "36000"];
+    let ((a, a_ok), (b, b_ok)) = tokio::join!(
+        run_command(&pool, &store, "rosa", &force),
+        run_command(&pool, &store, "rosa", &force)
+    );
+    assert!(a_ok && b_ok, "{a}\n{b}");
+    assert_eq!(
+        (a["refreshed"].clone(), b["refreshed"].clone()),
+        (true.into(), true.into())
+    );
+    let (again, ok) = run_command(&pool, &store, "rosa", &force).await;
+    assert!(ok, "{again}");
+
+    let (out, ok) = run_command(&pool, &store, "rosa", &["sign-out"]).await;
+    assert!(ok, "{out}");
+    assert_eq!(out["server_done"], true);
+    assert_eq!(out["device_forgotten"], false);
+    let (gone, ok) = run_command(&pool, &store, "rosa", &["session"]).await;
+    assert!(!ok);
+    assert_eq!(gone["no_session"], true, "{gone}");
+    // The device stayed remembered.
+    let next = run(&pool, &store, "rosa").await;
+    assert_eq!(next["skipped_mfa"], true, "{next}");
+    std::fs::remove_dir_all(&dir).ok();
+}
