@@ -276,10 +276,30 @@ async fn child_process() {
             );
         }
         "delete" => store.delete(&var("ACCOUNT")).expect("delete"),
-        "sign-in" => {
+        "session" => {
             let config = ClientConfig::new(var("POOL_ID"), var("CLIENT_ID"))
                 .with_endpoint(var("ENDPOINT"))
+                .with_sessions(cognito_device_auth::SessionConfig::default());
+            let client = cognito_device_auth::Client::new(config).unwrap();
+            let margin = Duration::from_secs(var("MIN_VALIDITY").parse().unwrap());
+            let session = client
+                .session_valid_for(Some(&var("USERNAME")), margin)
+                .await
+                .expect("the kept session");
+            println!("CHILD username={}", session.username);
+            println!("CHILD refreshed={}", session.refreshed);
+            println!(
+                "CHILD device_key={}",
+                session.device_key.clone().unwrap_or_default()
+            );
+        }
+        "sign-in" => {
+            let mut config = ClientConfig::new(var("POOL_ID"), var("CLIENT_ID"))
+                .with_endpoint(var("ENDPOINT"))
                 .with_device_name("keychain test device");
+            if std::env::var("SESSIONS").is_ok() {
+                config = config.with_sessions(cognito_device_auth::SessionConfig::default());
+            }
             let client = cognito_device_auth::Client::new(config).unwrap();
             let user = var("USERNAME");
             let done = match client.sign_in(&user, PASSWORD).await.expect("sign-in") {
@@ -542,6 +562,55 @@ async fn sign_in_in_one_process_skips_mfa_in_the_next_and_nothing_is_on_disk_in_
         }
     }
     eprintln!("scanned {} files under the temporary HOME", files.len());
+}
+
+/// A session kept in the real keychain outlives the process: restored by a fresh one without a
+/// refresh, refreshed by another, and the refreshed tokens found by the next.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_kept_in_the_keychain_is_restored_by_fresh_processes() {
+    let Some(ss) = SecretService::start() else {
+        return;
+    };
+    let pool = Pool::start(PoolSetup {
+        rotation: Some(0),
+        ..PoolSetup::default()
+    })
+    .await;
+    let internal = pool.user("lee", &[]).await;
+    let endpoint = pool.emulator.endpoint();
+    let base: Vec<(&'static str, String)> = vec![
+        ("ENDPOINT", endpoint),
+        ("POOL_ID", pool.pool_id.clone()),
+        ("CLIENT_ID", pool.client_id.clone()),
+        ("USERNAME", "lee".to_owned()),
+    ];
+    let ss = std::sync::Arc::new(ss);
+    let run = |step: &'static str, extra: Vec<(&'static str, &'static str)>| {
+        let (ss, base) = (ss.clone(), base.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut vars: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            vars.extend(extra);
+            ss.child(step, &vars)
+        })
+    };
+    let first = run("sign-in", vec![("SESSIONS", "1")]).await.unwrap();
+    assert_eq!(first["mfa"], "sms");
+    let restored = run("session", vec![("MIN_VALIDITY", "300")]).await.unwrap();
+    assert_eq!(restored["username"], internal);
+    assert_eq!(restored["refreshed"], "false");
+    assert_eq!(restored["device_key"], first["device_key"]);
+    assert_eq!(pool.calls("GetTokensFromRefreshToken"), 0);
+    let refreshed = run("session", vec![("MIN_VALIDITY", "36000")])
+        .await
+        .unwrap();
+    assert_eq!(refreshed["refreshed"], "true");
+    assert_eq!(pool.calls("GetTokensFromRefreshToken"), 1);
+    // The rotated token was written to the keychain: the old one is spent (no grace period).
+    let again = run("session", vec![("MIN_VALIDITY", "36000")])
+        .await
+        .unwrap();
+    assert_eq!(again["refreshed"], "true");
+    assert_eq!(pool.calls("GetTokensFromRefreshToken"), 2);
 }
 
 /// No session bus, or a bus address where nothing listens: every store call and a sign-in
