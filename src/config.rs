@@ -21,7 +21,8 @@ pub struct ClientConfig {
     /// `127.0.0.0/8`, `[::1]`), else [`Client::new`](crate::Client::new) fails with [`Error::Configuration`](crate::Error::Configuration): whoever
     /// answers a sign-in can guess the password offline from its proof.
     pub endpoint: Option<String>,
-    /// The name ConfirmDevice gives this device (shown in the user's device list).
+    /// The name ConfirmDevice gives this device (shown in the user's device list); by default
+    /// [`default_device_name`].
     pub device_name: String,
     /// Where device secrets live. Default: the OS keychain ([`KeychainStore::new`]: the
     /// Apple protected keychain, Windows Credential Manager, the Secret Service on Linux, the
@@ -138,14 +139,81 @@ impl std::fmt::Debug for ClientConfig {
     }
 }
 
-/// The host name when the platform tells it, else the OS name.
-fn default_device_name() -> String {
-    let host = std::env::var("HOSTNAME")
-        .or_else(|_| std::env::var("COMPUTERNAME"))
+/// A name a user recognises in their device list: the phone's maker and model on Android
+/// (`Google Pixel 8`), `iPhone` on iOS (a Swift app can pass `UIDevice.current.model`), and on
+/// desktops the app and the OS (`MyApp on Debian GNU/Linux 12`, `MyApp on macOS`, `MyApp on
+/// Windows`). Never the HOSTNAME variable (a container id, or a name the user never chose).
+pub fn default_device_name() -> String {
+    if cfg!(target_os = "android") {
+        return android_model().unwrap_or_else(|| "Android phone".to_owned());
+    }
+    if cfg!(target_os = "ios") {
+        return "iPhone".to_owned();
+    }
+    let app = std::env::current_exe()
         .ok()
-        .filter(|h| !h.trim().is_empty());
-    match host {
-        Some(h) => format!("{h} ({})", std::env::consts::OS),
-        None => format!("{} device", std::env::consts::OS),
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter(|s| !s.is_empty());
+    let os = desktop_os();
+    match app {
+        Some(app) => format!("{app} on {os}"),
+        None => os,
+    }
+}
+
+/// `Manufacturer Model` from Android's system properties, when `getprop` answers.
+fn android_model() -> Option<String> {
+    let prop = |name: &str| {
+        let out = std::process::Command::new("getprop").arg(name).output().ok()?;
+        let text = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+        (!text.is_empty()).then_some(text)
+    };
+    let model = prop("ro.product.model")?;
+    Some(match prop("ro.product.manufacturer") {
+        Some(maker) if !model.to_lowercase().starts_with(&maker.to_lowercase()) => {
+            let mut maker = maker;
+            if let Some(first) = maker.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("{maker} {model}")
+        }
+        _ => model,
+    })
+}
+
+/// The OS as its users call it; on Linux the distribution's PRETTY_NAME (os-release(5)).
+fn desktop_os() -> String {
+    match std::env::consts::OS {
+        "macos" => "macOS".to_owned(),
+        "windows" => "Windows".to_owned(),
+        "linux" => std::fs::read_to_string("/etc/os-release")
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                    .map(|v| v.trim_matches('"').to_owned())
+            })
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "Linux".to_owned()),
+        other => other.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_device_name_is_the_app_and_the_os_never_the_host_name() {
+        let name = default_device_name();
+        assert!(name.contains(" on "), "{name}");
+        let app = std::env::current_exe().unwrap();
+        let app = app.file_stem().unwrap().to_string_lossy();
+        assert!(name.starts_with(app.as_ref()), "{name}");
+        if let Ok(host) = std::env::var("HOSTNAME")
+            && host.len() > 3
+        {
+            assert!(!name.contains(&host), "{name} contains the host name {host}");
+        }
     }
 }

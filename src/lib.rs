@@ -116,7 +116,7 @@ mod transport;
 mod validate;
 
 pub use client::Client;
-pub use config::ClientConfig;
+pub use config::{ClientConfig, default_device_name};
 pub use devices::{Device, LocalDevice, RememberedStatus};
 pub use error::{Error, ServiceDetails};
 pub use flow::{DeviceOutcome, MfaType, SignInStep, SignedIn, StepError};

@@ -534,3 +534,25 @@ async fn tokens_near_expiry_are_refreshed_once_and_events_say_so() {
         ));
     }
 }
+
+#[tokio::test]
+async fn the_device_is_listed_under_a_name_the_user_recognises() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    pool.user("alice", &[]).await;
+    pool.user("bob", &[]).await;
+    // The default name: this app and the OS, never the HOSTNAME variable.
+    let mut config = pool.config(memory_store());
+    config.device_name = cognito_device_auth::default_device_name();
+    let default = Client::new(config).unwrap();
+    let signed_in = sign_in_with_sms(&pool, &default, "alice").await;
+    let listed = default.devices(&signed_in.tokens).await.unwrap();
+    let name = listed[0].name.clone().unwrap();
+    assert_eq!(name, cognito_device_auth::default_device_name());
+    assert!(name.starts_with("session") && name.contains(" on "), "{name}");
+    // A name the app gives.
+    let named = Client::new(pool.config(memory_store()).with_device_name("Pixel 8")).unwrap();
+    let signed_in = sign_in_with_sms(&pool, &named, "bob").await;
+    let listed = named.devices(&signed_in.tokens).await.unwrap();
+    assert_eq!(listed[0].name.as_deref(), Some("Pixel 8"));
+    assert_eq!(listed[0].attributes["device_name"], "Pixel 8");
+}

@@ -30,7 +30,9 @@ pub struct ClientConfig {
     /// `Configuration` error: whoever answers a sign-in can guess the password from its proof.
     #[uniffi(default = None)]
     pub endpoint: Option<String>,
-    /// The name this device gets in the user's device list; default: the host name and OS.
+    /// The name this device gets in the user's device list; default: one a user recognises
+    /// (the maker and model on Android, `iPhone` on iOS: pass `UIDevice.current.model`, the
+    /// app and the OS on desktops), never the host name.
     #[uniffi(default = None)]
     pub device_name: Option<String>,
     /// Keep sessions in the store (`session()`, `endSession()`): after a sign-in its tokens
