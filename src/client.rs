@@ -100,6 +100,7 @@ impl Client {
                 record_lock: tokio::sync::Mutex::new(()),
                 clock,
                 sessions,
+                device_trust: config.device_trust,
             }),
         })
     }

@@ -31,6 +31,9 @@ pub struct ClientConfig {
     pub store: Arc<dyn SecretStore>,
     /// How long one attempt of one call may take.
     pub timeout: Duration,
+    /// How long a remembered device is trusted ([`ClientConfig::with_device_trust`]); `None`:
+    /// as long as the server remembers it.
+    pub device_trust: Option<Duration>,
     /// Kept sessions ([`ClientConfig::with_sessions`]); `None`: the app keeps tokens itself.
     pub sessions: Option<SessionConfig>,
     /// [`ClientConfig::with_plain_http_for_tests`]: debug builds only.
@@ -57,6 +60,7 @@ impl ClientConfig {
             store: Arc::new(KeychainStore::new()),
             timeout: Duration::from_secs(10),
             sessions: None,
+            device_trust: None,
             plain_http_for_tests: false,
             clock_offset_for_tests: 0,
         }
@@ -85,6 +89,16 @@ impl ClientConfig {
     /// refreshing when needed, in this process or a later one.
     pub fn with_sessions(mut self, sessions: SessionConfig) -> Self {
         self.sessions = Some(sessions);
+        self
+    }
+
+    /// Remembers devices for `trust` only ("remember this device for 30 days", as AWS's guide
+    /// suggests for regulated apps): a device confirmed longer ago is not presented at the next
+    /// sign-in, so the user answers MFA once; the server then issues a new device, which is
+    /// confirmed and remembered for another `trust`, and the old one is forgotten on the
+    /// server and here.
+    pub fn with_device_trust(mut self, trust: Duration) -> Self {
+        self.device_trust = Some(trust);
         self
     }
 
@@ -135,6 +149,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("device_name", &self.device_name)
             .field("timeout", &self.timeout)
             .field("sessions", &self.sessions)
+            .field("device_trust", &self.device_trust)
             .finish_non_exhaustive()
     }
 }
@@ -164,7 +179,10 @@ pub fn default_device_name() -> String {
 /// `Manufacturer Model` from Android's system properties, when `getprop` answers.
 fn android_model() -> Option<String> {
     let prop = |name: &str| {
-        let out = std::process::Command::new("getprop").arg(name).output().ok()?;
+        let out = std::process::Command::new("getprop")
+            .arg(name)
+            .output()
+            .ok()?;
         let text = String::from_utf8(out.stdout).ok()?.trim().to_owned();
         (!text.is_empty()).then_some(text)
     };
@@ -213,7 +231,10 @@ mod tests {
         if let Ok(host) = std::env::var("HOSTNAME")
             && host.len() > 3
         {
-            assert!(!name.contains(&host), "{name} contains the host name {host}");
+            assert!(
+                !name.contains(&host),
+                "{name} contains the host name {host}"
+            );
         }
     }
 }

@@ -548,11 +548,56 @@ async fn the_device_is_listed_under_a_name_the_user_recognises() {
     let listed = default.devices(&signed_in.tokens).await.unwrap();
     let name = listed[0].name.clone().unwrap();
     assert_eq!(name, cognito_device_auth::default_device_name());
-    assert!(name.starts_with("session") && name.contains(" on "), "{name}");
+    assert!(
+        name.starts_with("session") && name.contains(" on "),
+        "{name}"
+    );
     // A name the app gives.
     let named = Client::new(pool.config(memory_store()).with_device_name("Pixel 8")).unwrap();
     let signed_in = sign_in_with_sms(&pool, &named, "bob").await;
     let listed = named.devices(&signed_in.tokens).await.unwrap();
     assert_eq!(listed[0].name.as_deref(), Some("Pixel 8"));
     assert_eq!(listed[0].attributes["device_name"], "Pixel 8");
+}
+
+#[tokio::test]
+async fn a_device_older_than_the_trust_period_asks_mfa_once_and_is_replaced() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    let internal = pool.user("alice", &[]).await;
+    let store = memory_store();
+    let thirty_days = Duration::from_secs(30 * 86_400);
+    let trusting = Client::new(pool.config(store.clone()).with_device_trust(thirty_days)).unwrap();
+    let first = sign_in_with_sms(&pool, &trusting, "alice").await;
+    // Within the period: the device skips MFA.
+    assert!(
+        sign_in_without_mfa(&trusting, "alice")
+            .await
+            .device
+            .skipped_mfa
+    );
+    // 31 days later (this client's clock): MFA once, and a new device replaces the old one.
+    let later = Client::new(
+        pool.config(store.clone())
+            .with_device_trust(thirty_days)
+            .with_clock_offset_for_tests(31 * 86_400),
+    )
+    .unwrap();
+    let renewed = sign_in_with_sms(&pool, &later, "alice").await;
+    assert!(renewed.device.newly_confirmed && renewed.device.remembered);
+    assert_ne!(renewed.device.device_key, first.device.device_key);
+    let server = pool.server_devices(&internal).await;
+    assert_eq!(server.len(), 1, "the old device is forgotten: {server:?}");
+    assert_eq!(
+        Some(server[0].0.as_str()),
+        renewed.device.device_key.as_deref()
+    );
+    let local = trusting.current_device("alice").await.unwrap().unwrap();
+    assert_eq!(Some(&local.device_key), renewed.device.device_key.as_ref());
+    // The new device is trusted for another period.
+    assert!(
+        sign_in_without_mfa(&trusting, "alice")
+            .await
+            .device
+            .skipped_mfa
+    );
 }

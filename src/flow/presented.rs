@@ -22,6 +22,17 @@ pub(super) async fn forget_local_device(ctx: &SignIn, used: UsedDevice) -> Resul
     Ok(())
 }
 
+/// A remembered device confirmed longer ago than the client trusts devices for
+/// ([`ClientConfig::with_device_trust`](crate::ClientConfig::with_device_trust)).
+fn trust_expired(ctx: &SignIn, record: &crate::store::DeviceRecord) -> bool {
+    let (Some(trust), Some(confirmed_at)) = (ctx.pool.device_trust, record.confirmed_at) else {
+        return false;
+    };
+    let now = ctx.pool.clock.server_seconds();
+    record.state == DeviceState::Confirmed
+        && i64::try_from(confirmed_at.saturating_add(trust.as_secs())).unwrap_or(i64::MAX) < now
+}
+
 /// The device stored for `name` (none when this attempt goes without). Unreadable records are
 /// set aside for clean-up once the sign-in has tokens; a store that is locked fails the
 /// sign-in (retryable) rather than risk anything.
@@ -53,6 +64,19 @@ pub(super) async fn load_device(ctx: &mut SignIn, name: &str) -> Result<Option<U
                         tracing::warn!(error = %e, "could not finish the pending confirmation")
                     }
                 }
+            }
+            if trust_expired(ctx, &record) {
+                tracing::info!(
+                    device_key = %record.device_key,
+                    "the device's trust expired: MFA once, then a new device replaces it"
+                );
+                if !ctx.stale.iter().any(|s| s.account_user == account_user) {
+                    ctx.stale.push(StaleDevice {
+                        account_user,
+                        device_key: Some(record.device_key.clone()),
+                    });
+                }
+                return Ok(None);
             }
             Ok(Some(UsedDevice {
                 account_user,

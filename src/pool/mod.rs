@@ -35,6 +35,8 @@ pub(crate) struct Pool {
     pub(crate) clock: std::sync::Arc<crate::clock::Clock>,
     /// Kept sessions.
     pub(crate) sessions: SessionState,
+    /// How long a remembered device is trusted, if not for as long as the server keeps it.
+    pub(crate) device_trust: Option<std::time::Duration>,
 }
 
 impl Pool {
