@@ -70,7 +70,7 @@ impl Client {
             validate::endpoint(endpoint, config.plain_http_for_tests)?;
         }
         let clock = Clock::new(config.clock_offset_for_tests);
-        let sdk = transport::build_client(
+        let (sdk, warmer) = transport::build_client(
             &TransportConfig {
                 region,
                 endpoint: config.endpoint.clone(),
@@ -101,8 +101,21 @@ impl Client {
                 clock,
                 sessions,
                 device_trust: config.device_trust,
+                warmer,
             }),
         })
+    }
+
+    /// Opens the connection to the user pool's endpoint (TCP, and TLS for `https://`) now, so
+    /// that a sign-in started soon after spends its time on its own round trips only: call it
+    /// while the user types. The connection stays open for the next calls (up to a minute
+    /// idle). Sends no Cognito operation (a `GET /`); a failure is [`Error::Network`] and
+    /// changes nothing (the sign-in connects as usual).
+    pub async fn prepare(&self) -> Result<(), Error> {
+        match &self.pool.warmer {
+            Some(warmer) => warmer.warm().await,
+            None => Ok(()),
+        }
     }
 
     /// Starts a USER_SRP_AUTH sign-in and returns the first step the app must answer (or

@@ -37,6 +37,9 @@ pub(crate) struct Pool {
     pub(crate) sessions: SessionState,
     /// How long a remembered device is trusted, if not for as long as the server keeps it.
     pub(crate) device_trust: Option<std::time::Duration>,
+    /// Opens the connection ahead of the calls (`Client::prepare`); none with a replaced HTTP
+    /// client.
+    pub(crate) warmer: Option<crate::transport::Warmer>,
 }
 
 impl Pool {

@@ -71,6 +71,7 @@ fn unused_tls_config() -> Result<rustls::ClientConfig, String> {
 #[derive(Clone)]
 pub(crate) struct HttpsClient {
     connector: SharedHttpConnector,
+    hyper: HyperClient<HttpsConnector<TcpConnector>, SdkBody>,
 }
 
 impl std::fmt::Debug for HttpsClient {
@@ -102,8 +103,29 @@ impl HttpsClient {
             .pool_idle_timeout(Duration::from_secs(60))
             .build(https);
         Ok(Self {
-            connector: SharedHttpConnector::new(Connector { hyper }),
+            connector: SharedHttpConnector::new(Connector {
+                hyper: hyper.clone(),
+            }),
+            hyper,
         })
+    }
+
+    /// Opens a connection to `base` (TCP, and TLS for `https://`) and leaves it in the pool
+    /// the calls use: a `GET /` with no credentials, whose answer (AWS's health text, an
+    /// emulator's 404) is read and dropped. Not a Cognito operation.
+    pub(crate) async fn warm(&self, base: &str) -> Result<(), ConnectorError> {
+        let uri: http::Uri = format!("{}/", base.trim_end_matches('/'))
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| ConnectorError::user(e.into()))?;
+        let request = http::Request::get(uri)
+            .body(SdkBody::empty())
+            .map_err(|e| ConnectorError::user(e.into()))?;
+        let response = self.hyper.request(request).await.map_err(connector_error)?;
+        // Read to the end, so the connection goes back to the pool.
+        http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .map_err(|e| ConnectorError::io(e.into()))?;
+        Ok(())
     }
 }
 

@@ -46,14 +46,27 @@ fn plain_http(config: &TransportConfig) -> bool {
 pub(crate) fn build_client(
     config: &TransportConfig,
     http: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
-) -> Result<cip::Client, Error> {
+) -> Result<(cip::Client, Option<Warmer>), Error> {
     let replaced = http.is_some();
-    let http = match http {
-        Some(http) => http,
-        None => aws_smithy_runtime_api::client::http::SharedHttpClient::new(
-            https::HttpsClient::new(config.connect_timeout, plain_http(config))
-                .map_err(Error::Configuration)?,
-        ),
+    let (http, warmer) = match http {
+        Some(http) => (http, None),
+        None => {
+            let https = https::HttpsClient::new(config.connect_timeout, plain_http(config))
+                .map_err(Error::Configuration)?;
+            let base = config
+                .endpoint
+                .clone()
+                .unwrap_or_else(|| format!("https://cognito-idp.{}.amazonaws.com", config.region));
+            let warmer = Warmer {
+                https: https.clone(),
+                base,
+                timeout: config.timeout,
+            };
+            (
+                aws_smithy_runtime_api::client::http::SharedHttpClient::new(https),
+                Some(warmer),
+            )
+        }
     };
     let mut builder = cip::Config::builder()
         .http_client(http)
@@ -80,7 +93,25 @@ pub(crate) fn build_client(
         builder = builder.interceptor(redact::OpaqueRequestBodies);
     }
     builder = builder.interceptor(config.server_date.clone());
-    Ok(cip::Client::from_conf(builder.build()))
+    Ok((cip::Client::from_conf(builder.build()), warmer))
+}
+
+/// Opens the connection calls will use before they are made ([`Client::prepare`](crate::Client::prepare)).
+#[derive(Clone)]
+pub(crate) struct Warmer {
+    https: https::HttpsClient,
+    base: String,
+    timeout: Duration,
+}
+
+impl Warmer {
+    pub(crate) async fn warm(&self) -> Result<(), Error> {
+        match tokio::time::timeout(self.timeout, self.https.warm(&self.base)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(Error::Network(format!("could not connect: {e}"))),
+            Err(_) => Err(Error::Network("connecting timed out".into())),
+        }
+    }
 }
 
 impl<E> From<SdkError<E, HttpResponse>> for Failure

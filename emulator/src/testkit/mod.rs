@@ -13,6 +13,7 @@
 //! - [`TestPool::fault`] and its kin, [`TestPool::set_fidelity`]: the test endpoints; [`http`]
 //!   for anything else over plain HTTP.
 //! - [`totp_code`]: the current TOTP code of a secret.
+//! - [`DelayProxy`]: a TCP proxy with a real round-trip time, counting connections.
 //!
 //! Everything panics, naming what failed, when the emulator does not answer as expected: it
 //! is made for tests.
@@ -29,6 +30,7 @@
 
 mod endpoints;
 mod pool;
+mod proxy;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -40,6 +42,7 @@ use aws_sdk_cognitoidentityprovider::types::AttributeType;
 
 pub use endpoints::http;
 pub use pool::{PoolIds, PoolSetup, TestPool, create_pool, create_user};
+pub use proxy::DelayProxy;
 
 /// The password of every user the kit creates.
 pub const PASSWORD: &str = "Correct-Horse-9";
