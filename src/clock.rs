@@ -56,6 +56,13 @@ impl Clock {
             .then(|| self.skew.load(Ordering::Relaxed))
     }
 
+    /// Takes an offset measured earlier (kept with a session) until an answer measures it.
+    pub(crate) fn assume_skew(&self, skew: i64) {
+        if !self.measured.load(Ordering::Relaxed) {
+            self.skew.store(skew, Ordering::Relaxed);
+        }
+    }
+
     /// Takes a server time (a `Date` header, a token's `iat`) as the current one.
     pub(crate) fn observe_server_seconds(&self, server: i64) {
         self.skew

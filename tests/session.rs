@@ -419,6 +419,33 @@ async fn skewed_client_clocks_sign_in_and_keep_sessions() {
 }
 
 #[tokio::test]
+async fn a_fresh_process_with_a_fast_clock_uses_the_offset_kept_with_the_session() {
+    // 15-minute tokens and a clock 10 minutes fast: on its own clock a fresh process would see
+    // them within the 5-minute margin and refresh at once.
+    let pool = Pool::start(PoolSetup {
+        token_validity: Some(900),
+        ..PoolSetup::default()
+    })
+    .await;
+    pool.user("alice", &[]).await;
+    let store = memory_store();
+    let fast = |store: Arc<MemoryStore>| {
+        Client::new(
+            pool.config(store)
+                .with_sessions(SessionConfig::default())
+                .with_clock_offset_for_tests(600),
+        )
+        .unwrap()
+    };
+    sign_in_with_sms(&pool, &fast(store.clone()), "alice").await;
+    let restored = fast(store.clone()).session(None).await.unwrap();
+    assert!(!restored.refreshed);
+    assert_eq!(pool.calls(REFRESH), 0);
+    let left = restored.tokens.expires_in().as_secs();
+    assert!((800..=900).contains(&left), "{left}");
+}
+
+#[tokio::test]
 async fn sign_out_this_session_revokes_its_token_and_keeps_the_device() {
     let pool = Pool::start(PoolSetup::default()).await;
     pool.user("alice", &[]).await;
@@ -600,4 +627,46 @@ async fn a_device_older_than_the_trust_period_asks_mfa_once_and_is_replaced() {
             .device
             .skipped_mfa
     );
+}
+
+#[tokio::test]
+async fn a_device_forgotten_elsewhere_ends_the_session_and_its_secret_goes() {
+    for revokes in [false, true] {
+        let pool = Pool::start(PoolSetup::default()).await;
+        pool.set_fidelity(serde_json::json!({ "forget-device-revokes-access-token": revokes }))
+            .await;
+        pool.user("alice", &[]).await;
+        let client = session_client(&pool, memory_store());
+        let signed_in = sign_in_with_sms(&pool, &client, "alice").await;
+        let key = signed_in.device.device_key.clone().unwrap();
+        // Another device of the user (its own store) forgets this one.
+        let elsewhere = pool.client(memory_store());
+        elsewhere
+            .forget_device(&signed_in.tokens, "alice", Some(&key))
+            .await
+            .unwrap();
+        let e = client.session_valid_for(None, FORCE).await.unwrap_err();
+        let Error::SessionEnded(reason, _) = e else {
+            panic!("revokes {revokes}: {e:?}")
+        };
+        let local = client.current_device("alice").await.unwrap();
+        if revokes {
+            // The access token died with the device: nothing says why; the secret stays for
+            // the next sign-in to settle ("Device does not exist.").
+            assert!(
+                matches!(
+                    reason,
+                    SessionEndReason::Refused | SessionEndReason::Revoked
+                ),
+                "{reason:?}"
+            );
+            assert!(local.is_some());
+        } else {
+            assert_eq!(reason, SessionEndReason::DeviceForgotten);
+            assert!(local.is_none(), "the forgotten device's secret is deleted");
+        }
+        // Either way the next sign-in answers MFA and remembers a new device.
+        let again = sign_in_with_sms(&pool, &client, "alice").await;
+        assert_ne!(again.device.device_key, Some(key), "revokes {revokes}");
+    }
 }

@@ -289,6 +289,24 @@ pub(crate) async fn forget(
     Ok(())
 }
 
+/// Deletes `username`'s local record when it holds `key` (a device the server forgot).
+pub(crate) async fn forget_key_locally(
+    pool: &Pool,
+    username: &str,
+    key: &DeviceKey,
+) -> Result<(), Error> {
+    let _records = pool.record_lock.lock().await;
+    if let Lookup::Found {
+        account_user,
+        record,
+    } = pool.records.find(username).await?
+        && record.device_key == *key
+    {
+        pool.records.delete(&account_user, &record.aliases).await?;
+    }
+    Ok(())
+}
+
 /// Removes `username`'s device secret and alias entries from this machine, offline. Returns
 /// whether an entry was found.
 pub(crate) async fn forget_locally(pool: &Pool, username: &str) -> Result<bool, Error> {

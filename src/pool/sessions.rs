@@ -65,8 +65,10 @@ pub enum SessionEndReason {
     UserGone,
     /// The user is disabled.
     UserDisabled,
-    /// Cognito refused the refresh token for another reason ("Invalid Refresh Token": for
-    /// instance the device it is bound to was forgotten).
+    /// The device the session is bound to was forgotten (elsewhere, or by an administrator):
+    /// its local secret is deleted too, and the next sign-in answers MFA.
+    DeviceForgotten,
+    /// Cognito refused the refresh token for another reason ("Invalid Refresh Token").
     Refused,
 }
 
@@ -159,6 +161,7 @@ impl SessionState {
             device_key,
             aliases: Vec::new(),
             signed_in_at: now,
+            skew: self.clock.skew(),
         }
     }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use crate::cognito_errors::session_end;
 use crate::error::{Error, ServiceDetails};
 use crate::ids::{DeviceKey, UserIdForSrp};
-use crate::pool::{Held, Pool, SessionEvent, SessionState};
+use crate::pool::{Held, Pool, SessionEndReason, SessionEvent, SessionState};
 use crate::store::sessions::SessionRecord;
 use crate::tokens::Tokens;
 
@@ -82,13 +82,16 @@ pub(crate) async fn session(
                         }
                         record = stored;
                     }
-                    None => return Err(end(state, &username, &mut held, reason, &e).await),
+                    None => {
+                        let reason = refine(pool, &record, reason).await;
+                        return Err(end(state, &username, &mut held, reason, &e).await);
+                    }
                 }
             }
         }
     }
     Err(Error::SessionEnded(
-        crate::SessionEndReason::RotatedAway,
+        SessionEndReason::RotatedAway,
         ServiceDetails::default(),
     ))
 }
@@ -144,6 +147,9 @@ async fn current(
     }
     match state.entries.read(username).await? {
         Some(stored) => {
+            if let Some(skew) = stored.skew {
+                state.clock.assume_skew(skew);
+            }
             *held = Some(Held {
                 record: stored.clone(),
                 unsaved: false,
@@ -192,12 +198,40 @@ async fn refreshed(pool: &Pool, old: &SessionRecord) -> Result<SessionRecord, Er
     Ok(new)
 }
 
+/// A refused or revoked refresh token bound to a device (forgetting a device revokes its
+/// tokens): when the access token still works, GetDevice tells whether the device was
+/// forgotten ("Device does not exist.", docs/protocol.md 4); then its local secret is deleted
+/// too. Otherwise the reason stands and the device stays.
+async fn refine(pool: &Pool, record: &SessionRecord, reason: SessionEndReason) -> SessionEndReason {
+    let Some(key) = record.device_key.clone().map(DeviceKey::new) else {
+        return reason;
+    };
+    let ask = matches!(
+        reason,
+        SessionEndReason::Refused | SessionEndReason::Revoked
+    );
+    if !ask || record.expires_at <= pool.sessions.clock.server_seconds() {
+        return reason;
+    }
+    let tokens = handed_out(&pool.sessions, record, false).tokens;
+    let trips = crate::transport::RoundTrips::default();
+    match crate::devices::get(pool, &trips, &tokens, &key).await {
+        Err(f) if f.is_device_not_found() => {
+            if let Err(e) = crate::devices::forget_key_locally(pool, &record.username, &key).await {
+                tracing::warn!(error = %e, "could not delete the forgotten device's record");
+            }
+            SessionEndReason::DeviceForgotten
+        }
+        _ => reason,
+    }
+}
+
 /// Ends the session locally after a final answer: its entry goes, the device stays.
 async fn end(
     state: &SessionState,
     username: &str,
     held: &mut Option<Held>,
-    reason: crate::SessionEndReason,
+    reason: SessionEndReason,
     error: &Error,
 ) -> Error {
     *held = None;

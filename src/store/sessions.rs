@@ -44,6 +44,10 @@ pub(crate) struct SessionRecord {
     /// When the user signed in (seconds since the epoch, server clock).
     #[serde(default)]
     pub(crate) signed_in_at: i64,
+    /// The server's clock minus this machine's, in seconds, when the tokens arrived: a fresh
+    /// process decides on expiry with it before any answer told it the offset.
+    #[serde(default)]
+    pub(crate) skew: Option<i64>,
 }
 
 impl std::fmt::Debug for SessionRecord {

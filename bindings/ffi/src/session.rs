@@ -81,6 +81,8 @@ pub enum SessionEndReason {
     UserGone,
     /// The user is disabled.
     UserDisabled,
+    /// The device the session is bound to was forgotten: its local secret is deleted too.
+    DeviceForgotten,
     /// Cognito refused the refresh token for another reason.
     Refused,
 }
