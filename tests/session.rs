@@ -318,6 +318,7 @@ async fn a_case_insensitive_pool_keeps_one_device_and_one_session_whatever_is_ty
     // amplify-swift #4261: remember-device broken on alias pools.
     let pool = Pool::start(PoolSetup {
         email_alias: true,
+        phone_alias: true,
         case_sensitive: Some(false),
         ..PoolSetup::default()
     })
@@ -331,7 +332,14 @@ async fn a_case_insensitive_pool_keeps_one_device_and_one_session_whatever_is_ty
     let store = memory_store();
     let client = session_client(&pool, store.clone());
     let first = sign_in_with_sms(&pool, &client, "carol").await;
-    for typed in ["Carol", "carol@example.com", "CAROL@example.com", "carol"] {
+    // `user` gives carol the verified phone number +15555550100 too.
+    for typed in [
+        "Carol",
+        "carol@example.com",
+        "+15555550100",
+        "CAROL@example.com",
+        "carol",
+    ] {
         let again = sign_in_without_mfa(&client, typed).await;
         assert!(again.device.skipped_mfa, "{typed}: {:?}", again.device);
         assert_eq!(again.device.device_key, first.device.device_key, "{typed}");

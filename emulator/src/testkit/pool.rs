@@ -26,6 +26,8 @@ pub struct PoolSetup {
     pub email_as_username: bool,
     /// A verified e-mail address signs in too (AliasAttributes email).
     pub email_alias: bool,
+    /// A verified phone number signs in too (AliasAttributes phone_number).
+    pub phone_alias: bool,
     /// UsernameConfiguration.CaseSensitive; None: not sent (the API's default, true).
     pub case_sensitive: Option<bool>,
     /// The app client's ExplicitAuthFlows.
@@ -49,6 +51,7 @@ impl Default for PoolSetup {
             secret: false,
             email_as_username: false,
             email_alias: false,
+            phone_alias: false,
             case_sensitive: None,
             flows: vec![
                 ExplicitAuthFlowsType::AllowUserSrpAuth,
@@ -107,6 +110,9 @@ pub async fn create_pool(admin: &Client, setup: &PoolSetup) -> PoolIds {
     }
     if setup.email_alias {
         pool = pool.alias_attributes(AliasAttributeType::Email);
+    }
+    if setup.phone_alias {
+        pool = pool.alias_attributes(AliasAttributeType::PhoneNumber);
     }
     if let Some(case_sensitive) = setup.case_sensitive {
         pool = pool.username_configuration(
