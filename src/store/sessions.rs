@@ -201,3 +201,62 @@ impl SessionEntries {
             .map(|_| current))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> SessionRecord {
+        SessionRecord {
+            v: SESSION_FORMAT_VERSION,
+            username: "4f1c-uuid".into(),
+            client_id: "client".into(),
+            id_token: "id.secret-token".into(),
+            access_token: "access.secret-token".into(),
+            refresh_token: "refresh-secret-token".into(),
+            expires_at: 1_800_000_000,
+            ends_at: Some(1_900_000_000),
+            device_key: Some("us-east-1_d".into()),
+            aliases: vec!["alice@example.com".into()],
+            signed_in_at: 1_799_996_400,
+            skew: Some(-600),
+        }
+    }
+
+    #[test]
+    fn a_session_round_trips_and_never_prints_a_token() {
+        let bytes = record().to_bytes();
+        let back = SessionRecord::from_bytes(&bytes).unwrap();
+        assert_eq!(back.refresh_token, "refresh-secret-token");
+        assert_eq!(back.skew, Some(-600));
+        assert_eq!(back.aliases, vec!["alice@example.com".to_owned()]);
+        let printed = format!("{back:?}");
+        assert!(!printed.contains("secret-token"), "{printed}");
+    }
+
+    #[test]
+    fn the_first_format_reads_without_the_later_fields_and_a_newer_one_is_refused() {
+        // Version 1 as first written: no ends_at, device_key, aliases, signed_in_at or skew.
+        let first = br#"{"v":1,"username":"u","client_id":"c","id_token":"i","access_token":"a",
+            "refresh_token":"r","expires_at":5}"#;
+        let read = SessionRecord::from_bytes(first).unwrap();
+        assert_eq!(
+            (read.ends_at, read.skew, read.device_key.clone()),
+            (None, None, None)
+        );
+        let newer = br#"{"v":2,"username":"u"}"#;
+        let e = SessionRecord::from_bytes(newer).unwrap_err();
+        assert!(e.contains("newer"), "{e}");
+        let garbage = SessionRecord::from_bytes(b"refresh-secret-token").unwrap_err();
+        assert!(!garbage.contains("secret"), "{garbage}");
+    }
+
+    #[test]
+    fn session_account_names_are_fixed_and_carry_no_identifier() {
+        // Fixed forever: a change would sign every user out.
+        assert_eq!(
+            accounts::session_account("us-east-1_Pool", "client", "jane"),
+            "session:908b8497ca1c79a8fe18f99160c974de"
+        );
+    }
+}
