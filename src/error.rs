@@ -50,6 +50,28 @@ impl std::fmt::Display for ServiceDetails {
     }
 }
 
+/// Why the server ended a session. Only a final answer of the server ends one: a network
+/// error, throttling, a 5xx or a locked store keep everything (the error is retryable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SessionEndReason {
+    /// The refresh token was revoked (sign-out elsewhere, GlobalSignOut, an administrator).
+    Revoked,
+    /// The refresh token is past its validity.
+    Expired,
+    /// The refresh token was spent by rotation, and no newer one is in the store.
+    RotatedAway,
+    /// The user no longer exists.
+    UserGone,
+    /// The user is disabled.
+    UserDisabled,
+    /// The device the session is bound to was forgotten (elsewhere, or by an administrator):
+    /// its local secret is deleted too, and the next sign-in answers MFA.
+    DeviceForgotten,
+    /// Cognito refused the refresh token for another reason ("Invalid Refresh Token").
+    Refused,
+}
+
 /// Every way a call of this SDK can fail.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -127,7 +149,7 @@ pub enum Error {
     /// The server ended the session: the refresh token was revoked, expired or spent, or the
     /// user is gone. The kept session was removed (the device secret stays); sign in again.
     #[error("the session ended ({0:?}): {1}")]
-    SessionEnded(crate::SessionEndReason, ServiceDetails),
+    SessionEnded(SessionEndReason, ServiceDetails),
     /// Any other error of the service.
     #[error("service error ({0})")]
     Service(ServiceDetails),

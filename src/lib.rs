@@ -63,11 +63,19 @@
 //! # }
 //! ```
 //!
-//! ## 4. Refresh and sign out
+//! ## 4. Sessions, refresh and sign out
 //!
-//! [`Client::refresh`] sends the DeviceKey the refresh token is bound to and hands back a
-//! rotated refresh token. [`Client::sign_out`] ends this session or every session
-//! ([`SignOutScope`]); device secrets stay, so the next sign-in still skips MFA.
+//! With [`ClientConfig::with_sessions`] the client keeps each session in the store and
+//! [`Client::session`] hands out tokens valid for the app's margin, refreshing once for every
+//! concurrent caller, writing a rotated refresh token before handing anything out, and ending
+//! the session only on the server's final answer ([`Error::SessionEnded`]). Sign-out is
+//! [`Client::end_session`] with a [`SignOut`] (this session or everywhere, keeping or forgetting
+//! the device), and [`Client::session_events`] reports sign-ins, refreshes, sign-outs and ended
+//! sessions. [`Client::prepare`] opens the connection while the user types.
+//!
+//! Without kept sessions, [`Client::refresh`] sends the DeviceKey the refresh token is bound to
+//! and hands back a rotated refresh token, and [`Client::sign_out`] ends this session or every
+//! session ([`SignOutScope`]); device secrets stay, so the next sign-in still skips MFA.
 //!
 //! ## 5. Manage devices
 //!

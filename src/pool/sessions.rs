@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 use crate::clock::Clock;
+pub use crate::error::SessionEndReason;
 use crate::ids::{DeviceKey, UserIdForSrp};
 use crate::store::sessions::{SESSION_FORMAT_VERSION, SessionEntries, SessionRecord};
 use crate::tokens::{Tokens, claim_i64};
@@ -48,28 +49,6 @@ pub enum SessionEvent {
     SignedOut(UserIdForSrp),
     /// The server ended the session (the user must sign in again).
     Ended(UserIdForSrp, SessionEndReason),
-}
-
-/// Why the server ended a session. Only a final answer of the server ends one: a network
-/// error, throttling, a 5xx or a locked store keep everything (the error is retryable).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SessionEndReason {
-    /// The refresh token was revoked (sign-out elsewhere, GlobalSignOut, an administrator).
-    Revoked,
-    /// The refresh token is past its validity.
-    Expired,
-    /// The refresh token was spent by rotation, and no newer one is in the store.
-    RotatedAway,
-    /// The user no longer exists.
-    UserGone,
-    /// The user is disabled.
-    UserDisabled,
-    /// The device the session is bound to was forgotten (elsewhere, or by an administrator):
-    /// its local secret is deleted too, and the next sign-in answers MFA.
-    DeviceForgotten,
-    /// Cognito refused the refresh token for another reason ("Invalid Refresh Token").
-    Refused,
 }
 
 /// One user's gate: held while a refresh is in flight, so concurrent callers wait for it and

@@ -223,6 +223,8 @@ mod tests {
             client_secret: None,
             endpoint: Some("http://127.0.0.1:9".into()),
             device_name: None,
+            keep_sessions: false,
+            session_min_validity: None,
             timeout: None,
             store: store.then(|| Arc::new(Failing { thrown: false }) as Arc<dyn SecretStore>),
             keychain,

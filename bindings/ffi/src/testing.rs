@@ -37,6 +37,8 @@ where
             client_secret: None,
             endpoint: Some(emulator.endpoint()),
             device_name: None,
+            keep_sessions: false,
+            session_min_validity: None,
             timeout: Some(Duration::from_secs(5)),
             store: Some(store),
             keychain: None,
