@@ -2743,7 +2743,9 @@ public struct ClientConfig: CustomDebugStringConvertible, CustomStringConvertibl
      */
     public let endpoint: String?
     /**
-     * The name this device gets in the user's device list; default: the host name and OS.
+     * The name this device gets in the user's device list; default: one a user recognises
+     * (the maker and model on Android, `iPhone` on iOS: pass `UIDevice.current.model`, the
+     * app and the OS on desktops), never the host name.
      */
     public let deviceName: String?
     /**
@@ -2789,7 +2791,9 @@ public struct ClientConfig: CustomDebugStringConvertible, CustomStringConvertibl
          * `Configuration` error: whoever answers a sign-in can guess the password from its proof.
          */endpoint: String? = nil, 
         /**
-         * The name this device gets in the user's device list; default: the host name and OS.
+         * The name this device gets in the user's device list; default: one a user recognises
+         * (the maker and model on Android, `iPhone` on iOS: pass `UIDevice.current.model`, the
+         * app and the OS on desktops), never the host name.
          */deviceName: String? = nil, 
         /**
          * Keep sessions in the store (`session()`, `endSession()`): after a sign-in its tokens
@@ -4785,6 +4789,10 @@ public enum SessionEndReason: Equatable, Hashable {
      */
     case userDisabled
     /**
+     * The device the session is bound to was forgotten: its local secret is deleted too.
+     */
+    case deviceForgotten
+    /**
      * Cognito refused the refresh token for another reason.
      */
     case refused
@@ -4819,7 +4827,9 @@ public struct FfiConverterTypeSessionEndReason: FfiConverterRustBuffer {
         
         case 5: return .userDisabled
         
-        case 6: return .refused
+        case 6: return .deviceForgotten
+        
+        case 7: return .refused
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4849,8 +4859,12 @@ public struct FfiConverterTypeSessionEndReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(5))
         
         
-        case .refused:
+        case .deviceForgotten:
             writeInt(&buf, Int32(6))
+        
+        
+        case .refused:
+            writeInt(&buf, Int32(7))
         
         }
     }
