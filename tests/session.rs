@@ -678,3 +678,84 @@ async fn a_device_forgotten_elsewhere_ends_the_session_and_its_secret_goes() {
         assert_ne!(again.device.device_key, Some(key), "revokes {revokes}");
     }
 }
+
+#[tokio::test]
+async fn each_sign_out_mode_leaves_the_server_and_the_store_as_it_says() {
+    for (how, forgets) in [
+        (SignOut::this_session(), false),
+        (SignOut::everywhere(), false),
+        (SignOut::this_session().and_forget_device(), true),
+        (SignOut::everywhere().and_forget_device(), true),
+    ] {
+        let pool = Pool::start(PoolSetup::default()).await;
+        pool.user("alice", &[]).await;
+        let store = memory_store();
+        let client = session_client(&pool, store.clone());
+        // Another session of the same user elsewhere: GlobalSignOut ends it too.
+        let elsewhere_client = pool.client(memory_store());
+        let elsewhere = sign_in_with_sms(&pool, &elsewhere_client, "alice").await;
+        let here = sign_in_with_sms(&pool, &client, "alice").await;
+        let report = client.end_session(None, how).await.unwrap();
+        assert!(report.server_done(), "{how:?}: {report:?}");
+        assert_eq!(report.device_forgotten, forgets, "{how:?}");
+        assert_eq!(session_entries(&store), 0, "{how:?}");
+        let refresh = |t: &cognito_device_auth::Tokens| t.refresh_token.clone().unwrap();
+        let other = pool.client(memory_store());
+        assert!(
+            other
+                .refresh("alice", &refresh(&here.tokens))
+                .await
+                .is_err(),
+            "{how:?}"
+        );
+        let elsewhere_alive = elsewhere_client
+            .refresh("alice", &refresh(&elsewhere.tokens))
+            .await;
+        let everywhere = how.scope == SignOutScope::Everywhere;
+        assert_eq!(elsewhere_alive.is_err(), everywhere, "{how:?}");
+        let key = here.device.device_key.clone().unwrap();
+        let on_server = pool
+            .server_devices(&here.username)
+            .await
+            .iter()
+            .any(|(k, _)| *k == key.as_str());
+        assert_eq!(on_server, !forgets, "{how:?}");
+        let local = client.current_device("alice").await.unwrap();
+        assert_eq!(local.is_some(), !forgets, "{how:?}");
+        // Kept: the next sign-in skips MFA; forgotten: MFA again.
+        if forgets {
+            sign_in_with_sms(&pool, &client, "alice").await;
+        } else {
+            assert!(
+                sign_in_without_mfa(&client, "alice")
+                    .await
+                    .device
+                    .skipped_mfa
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_callers_during_a_real_expiry_make_one_refresh() {
+    // 60-second tokens and the default 5-minute margin: the tokens are always due.
+    let pool = Pool::start(PoolSetup {
+        token_validity: Some(60),
+        rotation: Some(0),
+        ..PoolSetup::default()
+    })
+    .await;
+    pool.user("alice", &[]).await;
+    let client = session_client(&pool, memory_store());
+    sign_in_with_sms(&pool, &client, "alice").await;
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.session(Some("alice")).await })
+        })
+        .collect();
+    for task in tasks {
+        assert!(task.await.unwrap().unwrap().refreshed);
+    }
+    assert_eq!(pool.calls(REFRESH), 1);
+}

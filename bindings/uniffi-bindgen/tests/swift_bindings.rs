@@ -5,11 +5,17 @@
 //!
 //! It runs `bindings/generate.sh swift` (which builds the library) into a temporary directory.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
+/// The workspace root. The directory cargo names when it runs the test comes first: a test
+/// binary built from another checkout into a shared target directory, which cargo may still
+/// call fresh, must not read that checkout's files.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("../..")
 }
 
 const GENERATED: [&str; 3] = [
