@@ -165,11 +165,26 @@ impl FileStore {
             file.sync_all()
         });
         written
-            .and_then(|()| std::fs::rename(&tmp, &self.path))
+            .and_then(|()| rename_patiently(&tmp, &self.path))
             .map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
                 failed(e)
             })
+    }
+}
+
+/// Renames `from` over `to`; on Windows a rename over a file another process has open for a
+/// moment (two processes sharing the store) can fail, so it is tried again for up to a second.
+fn rename_patiently(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    let mut attempt = 0;
+    loop {
+        match std::fs::rename(from, to) {
+            Err(e) if attempt < 40 && e.kind() == std::io::ErrorKind::PermissionDenied => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            other => return other,
+        }
     }
 }
 
