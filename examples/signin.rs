@@ -29,20 +29,24 @@
 //! Device secrets persist between runs in the chosen store: `os` (the default: the OS
 //! keychain), `memory` (nothing persists), or `file:PATH` — a plain JSON file holding the
 //! secrets in clear, **for tests only**. The file is readable and writable by its owner only
-//! (mode 0600 on Unix) and replaced atomically (a new file, then a rename).
+//! (mode 0600 on Unix) and replaced atomically (a new file, then a rename); processes sharing
+//! it take turns (`PATH.lock`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use cognito_device_auth::store::{KeychainStore, MemoryStore, SecretStore, StoreError};
+use cognito_device_auth::store::{KeychainStore, MemoryStore, SecretStore};
 use cognito_device_auth::{
     Client, ClientConfig, Error, MfaType, RememberedStatus, SessionConfig, SignInStep, SignOut,
     StepError,
 };
+
+#[path = "support/file_store.rs"]
+mod file_store;
+
+use file_store::FileStore;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -126,95 +130,6 @@ fn parse_args() -> Args {
         client_secret: values.remove("client-secret"),
         store: values.remove("store").unwrap_or_else(|| "os".to_owned()),
         json,
-    }
-}
-
-/// A JSON file of account -> base64 secret. Secrets are in clear: for tests only.
-struct FileStore {
-    path: PathBuf,
-    lock: Mutex<()>,
-}
-
-impl FileStore {
-    fn load(&self) -> std::result::Result<BTreeMap<String, String>, StoreError> {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| StoreError::Failed(format!("{}: {e}", self.path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-            Err(e) => Err(StoreError::Failed(format!("{}: {e}", self.path.display()))),
-        }
-    }
-
-    /// Writes a new file, owner-only from its creation (never a moment with wider permissions),
-    /// flushes it to disk, and renames it over the old one: a reader sees the old file or the
-    /// new one, never half of one.
-    fn save(&self, map: &BTreeMap<String, String>) -> std::result::Result<(), StoreError> {
-        let failed =
-            |e: std::io::Error| StoreError::Failed(format!("{}: {e}", self.path.display()));
-        let tmp = self
-            .path
-            .with_extension(format!("tmp-{}", std::process::id()));
-        let bytes = serde_json::to_vec_pretty(map).expect("a map serialises");
-        let _ = std::fs::remove_file(&tmp); // A stale one from a crashed run.
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let written = options.open(&tmp).and_then(|mut file| {
-            file.write_all(&bytes)?;
-            file.sync_all()
-        });
-        written
-            .and_then(|()| rename_patiently(&tmp, &self.path))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                failed(e)
-            })
-    }
-}
-
-/// Renames `from` over `to`; on Windows a rename over a file another process has open for a
-/// moment (two processes sharing the store) can fail, so it is tried again for up to a second.
-fn rename_patiently(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
-    let mut attempt = 0;
-    loop {
-        match std::fs::rename(from, to) {
-            Err(e) if attempt < 40 && e.kind() == std::io::ErrorKind::PermissionDenied => {
-                attempt += 1;
-                std::thread::sleep(std::time::Duration::from_millis(25));
-            }
-            other => return other,
-        }
-    }
-}
-
-impl SecretStore for FileStore {
-    fn read(&self, account: &str) -> std::result::Result<Option<Vec<u8>>, StoreError> {
-        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(match self.load()?.get(account) {
-            Some(text) => Some(
-                STANDARD
-                    .decode(text)
-                    .map_err(|e| StoreError::Failed(format!("corrupt entry: {e}")))?,
-            ),
-            None => None,
-        })
-    }
-
-    fn write(&self, account: &str, secret: &[u8]) -> std::result::Result<(), StoreError> {
-        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        let mut map = self.load()?;
-        map.insert(account.to_owned(), STANDARD.encode(secret));
-        self.save(&map)
-    }
-
-    fn delete(&self, account: &str) -> std::result::Result<(), StoreError> {
-        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        let mut map = self.load()?;
-        if map.remove(account).is_some() {
-            self.save(&map)?;
-        }
-        Ok(())
     }
 }
 

@@ -240,7 +240,7 @@ fn service_error(details: ServiceDetails) -> Error {
 
 /// Whether a refresh's error is the server's final answer on the session, and why: the refresh
 /// token was revoked, expired or spent by rotation, the user is gone or disabled, or Cognito
-/// refused the token. Anything else (the network, throttling, a 5xx, a locked store, a device
+/// refused the token ("Invalid Refresh Token"). Anything else (the network, throttling, a 5xx, a locked store, a device
 /// still pending) leaves the session as it is.
 pub(crate) fn session_end(e: &Error) -> Option<crate::SessionEndReason> {
     use crate::SessionEndReason as Reason;
@@ -259,7 +259,11 @@ pub(crate) fn session_end(e: &Error) -> Option<crate::SessionEndReason> {
         "NotAuthorizedException" if message.contains("expired") => Some(Reason::Expired),
         "NotAuthorizedException" if message.contains("revoked") => Some(Reason::Revoked),
         "NotAuthorizedException" if message.contains("disabled") => Some(Reason::UserDisabled),
-        "NotAuthorizedException" => Some(Reason::Refused),
+        "NotAuthorizedException" if message.contains("invalid refresh token") => {
+            Some(Reason::Refused)
+        }
+        // Any other refusal ("Unable to verify secret hash for client ...": a wrong client
+        // secret in this build) says nothing final about the session: it stays.
         _ => None,
     }
 }

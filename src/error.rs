@@ -68,7 +68,7 @@ pub enum SessionEndReason {
     /// The device the session is bound to was forgotten (elsewhere, or by an administrator):
     /// its local secret is deleted too, and the next sign-in answers MFA.
     DeviceForgotten,
-    /// Cognito refused the refresh token for another reason ("Invalid Refresh Token").
+    /// Cognito refused the refresh token ("Invalid Refresh Token"), for no reason it names.
     Refused,
 }
 

@@ -411,18 +411,6 @@ async fn skewed_client_clocks_sign_in_and_keep_sessions() {
         let left = session.tokens.expires_in().as_secs();
         assert!((3500..=3600).contains(&left), "offset {offset}: {left}");
         assert_eq!(pool.calls(REFRESH), 0, "offset {offset}");
-        // A session restored in a fresh client (no Date header seen yet) decides the same.
-        let fresh = Client::new(
-            pool.config(store.clone())
-                .with_sessions(SessionConfig::default())
-                .with_clock_offset_for_tests(offset),
-        )
-        .unwrap();
-        let restored = fresh.session(None).await.unwrap();
-        assert!(
-            !restored.refreshed,
-            "offset {offset}: a skewed clock must not see valid tokens as expired"
-        );
     }
 }
 
@@ -545,19 +533,20 @@ async fn tokens_near_expiry_are_refreshed_once_and_events_say_so() {
     let client = session_client(&pool, memory_store());
     let mut events = client.session_events();
     sign_in_with_sms(&pool, &client, "alice").await;
-    // 60-second tokens and a 5-minute margin: every call refreshes, one refresh per call.
+    // 60-second tokens: the 5-minute default margin shrinks to half their life (30 s), else
+    // every call would refresh. Fresh tokens meet it: no refresh.
+    let calm = client.session(None).await.unwrap();
+    assert!(!calm.refreshed);
+    assert_eq!(pool.calls(REFRESH), 0);
+    // A margin longer than the tokens live: one refresh per call.
     for n in 1..=3 {
-        let session = client.session(None).await.unwrap();
+        let session = client
+            .session_valid_for(None, Duration::from_secs(61))
+            .await
+            .unwrap();
         assert!(session.refreshed);
         assert_eq!(pool.calls(REFRESH), n);
     }
-    // A margin the tokens meet: no refresh.
-    let calm = client
-        .session_valid_for(None, Duration::from_secs(10))
-        .await
-        .unwrap();
-    assert!(!calm.refreshed);
-    assert_eq!(pool.calls(REFRESH), 3);
     assert!(matches!(
         events.recv().await.unwrap(),
         SessionEvent::SignedIn(_)
@@ -610,14 +599,17 @@ async fn a_device_older_than_the_trust_period_asks_mfa_once_and_is_replaced() {
             .device
             .skipped_mfa
     );
-    // 31 days later (this client's clock): MFA once, and a new device replaces the old one.
-    let later = Client::new(
-        pool.config(store.clone())
-            .with_device_trust(thirty_days)
-            .with_clock_offset_for_tests(31 * 86_400),
+    // Confirmed 31 days ago, as the record says: MFA once, and a new device replaces it.
+    let account =
+        cognito_device_auth::store::record_account(&pool.pool_id, &pool.client_id, &internal);
+    let mut record = cognito_device_auth::store::DeviceRecord::from_bytes(
+        &store.read(&account).unwrap().expect("the record"),
     )
     .unwrap();
-    let renewed = sign_in_with_sms(&pool, &later, "alice").await;
+    record.confirmed_at = record.confirmed_at.map(|at| at - 31 * 86_400);
+    store.write(&account, &record.to_bytes()).unwrap();
+    let later = &trusting;
+    let renewed = sign_in_with_sms(&pool, later, "alice").await;
     assert!(renewed.device.newly_confirmed && renewed.device.remembered);
     assert_ne!(renewed.device.device_key, first.device.device_key);
     let server = pool.server_devices(&internal).await;
@@ -738,9 +730,9 @@ async fn each_sign_out_mode_leaves_the_server_and_the_store_as_it_says() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_callers_during_a_real_expiry_make_one_refresh() {
-    // 60-second tokens and the default 5-minute margin: the tokens are always due.
+    // 4-second tokens: the default margin becomes 2 s; 3 s after the sign-in they are due.
     let pool = Pool::start(PoolSetup {
-        token_validity: Some(60),
+        token_validity: Some(4),
         rotation: Some(0),
         ..PoolSetup::default()
     })
@@ -748,6 +740,7 @@ async fn fifty_callers_during_a_real_expiry_make_one_refresh() {
     pool.user("alice", &[]).await;
     let client = session_client(&pool, memory_store());
     sign_in_with_sms(&pool, &client, "alice").await;
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     let tasks: Vec<_> = (0..50)
         .map(|_| {
             let client = client.clone();
@@ -758,4 +751,81 @@ async fn fifty_callers_during_a_real_expiry_make_one_refresh() {
         assert!(task.await.unwrap().unwrap().refreshed);
     }
     assert_eq!(pool.calls(REFRESH), 1);
+}
+
+#[tokio::test]
+async fn a_sign_in_the_store_could_not_keep_is_still_the_session_and_is_written_later() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    pool.user("alice", &[]).await;
+    let store = Arc::new(SwitchStore::default());
+    let client = session_client(&pool, store.clone());
+    store.fail_session_writes.store(true, Ordering::SeqCst);
+    let signed_in = sign_in_with_sms(&pool, &client, "alice").await;
+    // Kept in memory: found, but nothing is handed out until it is written.
+    let e = client.session(None).await.unwrap_err();
+    assert!(matches!(e, Error::StoreUnavailable(_)), "{e:?}");
+    store.fail_session_writes.store(false, Ordering::SeqCst);
+    let session = client.session(None).await.unwrap();
+    assert_eq!(session.tokens.access_token, signed_in.tokens.access_token);
+    // Written, and current: a fresh client finds it by the name typed and as the current one.
+    let fresh = session_client(&pool, store.clone());
+    fresh.session(None).await.unwrap();
+    fresh.session(Some("alice")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_refresh_does_not_change_who_the_current_user_is() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    let alice = pool.user("alice", &[]).await;
+    let bob = pool.user("bob", &[]).await;
+    let client = session_client(&pool, memory_store());
+    sign_in_with_sms(&pool, &client, "alice").await;
+    sign_in_with_sms(&pool, &client, "bob").await;
+    assert_eq!(client.session(None).await.unwrap().username.as_str(), bob);
+    let refreshed = client
+        .session_valid_for(Some("alice"), FORCE)
+        .await
+        .unwrap();
+    assert_eq!(refreshed.username.as_str(), alice);
+    assert_eq!(client.session(None).await.unwrap().username.as_str(), bob);
+}
+
+#[tokio::test]
+async fn a_refusal_that_is_not_about_the_session_keeps_it() {
+    // "Unable to verify secret hash for client": this build's client secret is wrong, the
+    // session is not.
+    let pool = Pool::start(PoolSetup::default()).await;
+    pool.user("alice", &[]).await;
+    let store = memory_store();
+    let client = session_client(&pool, store.clone());
+    sign_in_with_sms(&pool, &client, "alice").await;
+    pool.fault_error(
+        REFRESH,
+        0,
+        "NotAuthorizedException",
+        "Unable to verify secret hash for client abc",
+    )
+    .await;
+    let e = client.session_valid_for(None, FORCE).await.unwrap_err();
+    assert!(matches!(e, Error::NotAuthorized(_)), "{e:?}");
+    assert_eq!(session_entries(&store), 1, "the session stays");
+    client.session_valid_for(None, FORCE).await.unwrap();
+}
+
+#[tokio::test]
+async fn forgetting_at_sign_out_uses_the_sessions_device_even_without_a_local_record() {
+    let pool = Pool::start(PoolSetup::default()).await;
+    pool.user("alice", &[]).await;
+    let client = session_client(&pool, memory_store());
+    let signed_in = sign_in_with_sms(&pool, &client, "alice").await;
+    assert!(client.forget_device_locally("alice").await.unwrap());
+    let report = client
+        .end_session(None, SignOut::this_session().and_forget_device())
+        .await
+        .unwrap();
+    assert!(
+        report.server_done() && report.device_forgotten,
+        "{report:?}"
+    );
+    assert!(pool.server_devices(&signed_in.username).await.is_empty());
 }

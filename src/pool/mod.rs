@@ -11,7 +11,7 @@ use crate::srp::{self, ClientSecret};
 use crate::store::DeviceRecords;
 
 pub(crate) use kept::Kept;
-pub(crate) use sessions::{Held, SessionState};
+pub(crate) use sessions::{Held, SessionState, UserGate};
 pub use sessions::{SessionConfig, SessionEndReason, SessionEvent};
 
 /// One app client of one user pool, as this process talks to it.

@@ -19,7 +19,8 @@ use crate::tokens::{Tokens, claim_i64};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionConfig {
     /// [`Client::session`](crate::Client::session) hands out tokens valid for at least this
-    /// long, refreshing first when they are not. Default: 5 minutes.
+    /// long, refreshing first when they are not; at most half the tokens' lifetime (a margin
+    /// as long as they live would refresh on every call). Default: 5 minutes.
     pub min_validity: Duration,
     /// The app client's refresh token validity (RefreshTokenValidity; Cognito does not send
     /// it), so that a session knows when it ends ([`Session::ends_at`](crate::Session)).
@@ -67,6 +68,10 @@ pub(crate) struct Held {
     pub(crate) unsaved: bool,
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// The client's side of kept sessions.
 pub(crate) struct SessionState {
     pub(crate) config: Option<SessionConfig>,
@@ -74,6 +79,11 @@ pub(crate) struct SessionState {
     pub(crate) clock: Arc<Clock>,
     gates: Mutex<HashMap<String, Arc<UserGate>>>,
     events: broadcast::Sender<SessionEvent>,
+    /// Sessions held in memory only (the store failed when they were kept), by internal name,
+    /// with the names typed to sign in: still found by `session()` until written.
+    unsaved: Mutex<HashMap<String, Vec<String>>>,
+    /// The user of this process's last sign-in.
+    last_signed_in: Mutex<Option<String>>,
 }
 
 impl SessionState {
@@ -88,13 +98,34 @@ impl SessionState {
             clock,
             gates: Mutex::default(),
             events: broadcast::channel(64).0,
+            unsaved: Mutex::default(),
+            last_signed_in: Mutex::default(),
         }
+    }
+
+    /// A session this process holds in memory only: the last sign-in's (`None`), or the one
+    /// `name` (internal or typed) signed in to.
+    pub(crate) fn memory_only(&self, name: Option<&str>) -> Option<String> {
+        let unsaved = lock(&self.unsaved);
+        match name {
+            None => lock(&self.last_signed_in)
+                .clone()
+                .filter(|u| unsaved.contains_key(u)),
+            Some(name) => unsaved
+                .iter()
+                .find(|(user, typed)| *user == name || typed.iter().any(|t| t == name))
+                .map(|(user, _)| user.clone()),
+        }
+    }
+
+    /// The session of `username` is in the store now.
+    pub(crate) fn saved(&self, username: &str) {
+        lock(&self.unsaved).remove(username);
     }
 
     /// The gate of the internal name `username`.
     pub(crate) fn gate(&self, username: &str) -> Arc<UserGate> {
-        let mut gates = self.gates.lock().unwrap_or_else(|p| p.into_inner());
-        Arc::clone(gates.entry(username.to_owned()).or_default())
+        Arc::clone(lock(&self.gates).entry(username.to_owned()).or_default())
     }
 
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<SessionEvent> {
@@ -145,8 +176,9 @@ impl SessionState {
     }
 
     /// Keeps the session of a completed sign-in (when sessions are on and the sign-in gave a
-    /// refresh token). A store that fails keeps it in memory, written at the next
-    /// [`Client::session`](crate::Client::session); the sign-in is never failed for it.
+    /// refresh token). A store that fails keeps it in memory: [`Client::session`](crate::Client::session)
+    /// finds it and writes it (handing nothing out until it could); the sign-in is never
+    /// failed for it.
     pub(crate) async fn keep(
         &self,
         client_id: &str,
@@ -165,10 +197,15 @@ impl SessionState {
         }
         let gate = self.gate(username);
         let mut held = gate.held.lock().await;
-        let unsaved = match self.entries.write(&record).await {
-            Ok(()) => false,
+        *lock(&self.last_signed_in) = Some(username.to_string());
+        let unsaved = match self.entries.write(&record, true).await {
+            Ok(()) => {
+                self.saved(username);
+                false
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "the session could not be stored; kept in memory");
+                lock(&self.unsaved).insert(username.to_string(), record.aliases.clone());
                 true
             }
         };

@@ -8,11 +8,11 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use crate::cognito_errors::session_end;
-use crate::error::{Error, ServiceDetails};
+use crate::error::Error;
 use crate::ids::{DeviceKey, UserIdForSrp};
-use crate::pool::{Held, Pool, SessionEndReason, SessionEvent, SessionState};
+use crate::pool::{Held, Pool, SessionEndReason, SessionEvent, SessionState, UserGate};
 use crate::store::sessions::SessionRecord;
-use crate::tokens::Tokens;
+use crate::tokens::{Tokens, claim_i64};
 
 pub use sign_out::{SignOut, SignOutReport, SignOutScope};
 pub(crate) use sign_out::{revoke, sign_out};
@@ -33,67 +33,95 @@ pub struct Session {
     pub ends_at: Option<SystemTime>,
 }
 
-/// The session of `name` (typed or internal; `None`: the current one), valid for `margin`.
+/// The session of `name` (typed or internal; `None`: the current one), valid for `explicit`
+/// (else the configured margin, at most half the tokens' lifetime).
 pub(crate) async fn session(
     pool: &Pool,
     name: Option<&str>,
-    margin: Option<Duration>,
+    explicit: Option<Duration>,
 ) -> Result<Session, Error> {
     let state = &pool.sessions;
     let config = state.config.ok_or_else(not_kept)?;
-    let margin = margin.unwrap_or(config.min_validity).as_secs() as i64;
     let username = resolve(state, name).await?;
     let gate = state.gate(&username);
     let seen = gate.generation.load(Ordering::SeqCst);
     let mut held = gate.held.lock().await;
     let record = current(state, &username, &mut held).await?;
+    let margin = margin_for(&record, explicit, config.min_validity);
     let waited_for_one = gate.generation.load(Ordering::SeqCst) != seen;
-    if waited_for_one || record.expires_at - margin > state.clock.server_seconds() {
+    if waited_for_one || valid_for(state, &record, margin) {
         return Ok(handed_out(state, &record, waited_for_one));
     }
-    // At most twice: once more with a newer token another process stored meanwhile.
-    let mut record = record;
+    refresh_held(pool, &username, &gate, &mut held, record, margin).await
+}
+
+/// Refreshes the held session (the gate is held): the new session is written before it is
+/// handed out; a final answer ends it unless another process stored a newer token, which is
+/// taken instead (at most twice).
+async fn refresh_held(
+    pool: &Pool,
+    username: &str,
+    gate: &UserGate,
+    held: &mut Option<Held>,
+    mut record: SessionRecord,
+    margin: i64,
+) -> Result<Session, Error> {
+    let state = &pool.sessions;
+    let mut last = None;
     for _ in 0..2 {
-        match refreshed(pool, &record).await {
+        let e = match refreshed(pool, &record).await {
             Ok(new) => {
                 *held = Some(Held {
                     record: new,
                     unsaved: true,
                 });
+                let written = flush(state, held).await;
                 gate.generation.fetch_add(1, Ordering::SeqCst);
-                let record = flush(state, &mut held).await?;
-                state.emit(SessionEvent::Refreshed(UserIdForSrp::new(&username)));
+                let record = written?;
+                state.emit(SessionEvent::Refreshed(UserIdForSrp::new(username)));
                 return Ok(handed_out(state, &record, true));
             }
-            Err(e) => {
-                let Some(reason) = session_end(&e) else {
-                    return Err(e);
-                };
-                match newer_in_store(state, &username, &record).await? {
-                    Some(stored) => {
-                        // Another process refreshed (and rotated): its token is the live one.
-                        let valid = stored.expires_at - margin > state.clock.server_seconds();
-                        *held = Some(Held {
-                            record: stored.clone(),
-                            unsaved: false,
-                        });
-                        if valid {
-                            return Ok(handed_out(state, &stored, true));
-                        }
-                        record = stored;
-                    }
-                    None => {
-                        let reason = refine(pool, &record, reason).await;
-                        return Err(end(state, &username, &mut held, reason, &e).await);
-                    }
-                }
-            }
+            Err(e) => e,
+        };
+        let Some(reason) = session_end(&e) else {
+            return Err(e);
+        };
+        let reason = refine(pool, &record, reason).await;
+        // Read last, just before giving up: another process may have refreshed meanwhile.
+        let Some(stored) = newer_in_store(state, username, &record).await? else {
+            return Err(end(state, username, held, reason, &e).await);
+        };
+        *held = Some(Held {
+            record: stored.clone(),
+            unsaved: false,
+        });
+        if valid_for(state, &stored, margin) {
+            return Ok(handed_out(state, &stored, true));
         }
+        record = stored;
+        last = Some(e);
     }
-    Err(Error::SessionEnded(
-        SessionEndReason::RotatedAway,
-        ServiceDetails::default(),
-    ))
+    let e = last.unwrap_or_else(|| Error::NoSession("no refresh was tried".into()));
+    Err(end(state, username, held, SessionEndReason::RotatedAway, &e).await)
+}
+
+/// The margin a call asks for: what the app passed, else the configured one, at most half the
+/// tokens' lifetime (a margin as long as the tokens live would refresh on every call).
+fn margin_for(record: &SessionRecord, explicit: Option<Duration>, default: Duration) -> i64 {
+    let seconds = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4);
+    if let Some(margin) = explicit {
+        return seconds(margin);
+    }
+    let lifetime = claim_i64(&record.access_token, "iat").map(|iat| record.expires_at - iat);
+    match lifetime {
+        Some(lifetime) if lifetime > 0 => seconds(default).min(lifetime / 2),
+        _ => seconds(default),
+    }
+}
+
+/// Whether the session's tokens are valid for `margin` more seconds on the server's clock.
+fn valid_for(state: &SessionState, record: &SessionRecord, margin: i64) -> bool {
+    record.expires_at.saturating_sub(margin) > state.clock.server_seconds()
 }
 
 /// A session another process stored with a newer refresh token than `used`. That process's
@@ -123,9 +151,17 @@ fn not_kept() -> Error {
 
 /// The internal name of the session asked for.
 pub(crate) async fn resolve(state: &SessionState, name: Option<&str>) -> Result<String, Error> {
+    // A sign-in of this process whose session the store could not take comes first for
+    // "the current user"; by name, the store first.
     let found = match name {
-        Some(name) => state.entries.resolve(name).await?,
-        None => state.entries.current().await?,
+        Some(name) => match state.entries.resolve(name).await? {
+            Some(found) => Some(found),
+            None => state.memory_only(Some(name)),
+        },
+        None => match state.memory_only(None) {
+            Some(found) => Some(found),
+            None => state.entries.current().await?,
+        },
     };
     found.ok_or_else(|| {
         Error::NoSession(match name {
@@ -171,8 +207,11 @@ async fn flush(state: &SessionState, held: &mut Option<Held>) -> Result<SessionR
         .as_mut()
         .ok_or_else(|| Error::NoSession("no session".into()))?;
     if h.unsaved {
-        state.entries.write(&h.record).await?;
+        // A sign-in the store could not take becomes the current session once written.
+        let sign_in = state.memory_only(Some(&h.record.username)).is_some();
+        state.entries.write(&h.record, sign_in).await?;
         h.unsaved = false;
+        state.saved(&h.record.username);
     }
     Ok(h.record.clone())
 }

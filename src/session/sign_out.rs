@@ -4,7 +4,7 @@
 use super::{current, handed_out, refreshed, resolve};
 use crate::devices;
 use crate::error::Error;
-use crate::ids::UserIdForSrp;
+use crate::ids::{DeviceKey, UserIdForSrp};
 use crate::pool::{Pool, SessionEvent};
 use crate::tokens::Tokens;
 use crate::transport::{Failure, Retry, RoundTrips, with_retry};
@@ -64,8 +64,13 @@ pub struct SignOutReport {
     pub server_error: Option<Error>,
     /// The device was forgotten on the server (asked for, and done).
     pub device_forgotten: bool,
-    /// The tokens to finish the server's part with, when it is not done.
+    /// The tokens to finish the server's part with, when it is not done: RevokeToken or
+    /// GlobalSignOut with [`Client::sign_out`](crate::Client::sign_out) (GlobalSignOut needs
+    /// the access token still valid), then ForgetDevice of `device_to_forget`.
     pub retry_with: Option<Tokens>,
+    /// The device to forget on the server, when that was asked and not done (its local secret
+    /// is already deleted): [`Client::forget_device`](crate::Client::forget_device) with it.
+    pub device_to_forget: Option<DeviceKey>,
 }
 
 impl SignOutReport {
@@ -98,19 +103,30 @@ pub(crate) async fn sign_out(
     let tokens = handed_out(state, &record, false).tokens;
     // Here first: whatever the server says, this device is signed out now.
     state.entries.delete(&username).await?;
+    state.saved(&username);
     *held = None;
     drop(held);
+    // The session's own device (from its access token), else the one stored for the user.
+    let device = match record.device_key.clone().map(DeviceKey::new) {
+        Some(key) => Some(key),
+        None => devices::current(pool, &username)
+            .await?
+            .map(|d| d.device_key),
+    };
     let mut device_forgotten = false;
-    if how.forget_device {
+    let mut device_to_forget = None;
+    if how.forget_device
+        && let Some(key) = device
+    {
         if server_error.is_none() {
-            match devices::forget(pool, &tokens, &username, None).await {
+            match devices::forget(pool, &tokens, &username, Some(&key)).await {
                 Ok(()) => device_forgotten = true,
-                Err(Error::Misuse(_)) => {} // no device stored: nothing to forget
                 Err(e) => server_error = Some(e),
             }
         }
         if !device_forgotten {
             devices::forget_locally(pool, &username).await?;
+            device_to_forget = Some(key);
         }
     }
     if server_error.is_none()
@@ -125,6 +141,7 @@ pub(crate) async fn sign_out(
         username,
         server_error,
         device_forgotten,
+        device_to_forget,
     })
 }
 

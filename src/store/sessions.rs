@@ -136,8 +136,13 @@ impl SessionEntries {
         }
     }
 
-    /// Writes the session (named in the index first) and makes it the current one.
-    pub(crate) async fn write(&self, record: &SessionRecord) -> Result<(), StoreError> {
+    /// Writes the session (named in the index first); `make_current` (a sign-in, not a
+    /// refresh) makes it the current one.
+    pub(crate) async fn write(
+        &self,
+        record: &SessionRecord,
+        make_current: bool,
+    ) -> Result<(), StoreError> {
         let (account, current) = (self.account(&record.username), self.current_account());
         let named = vec![account.clone(), current.clone()];
         self.records
@@ -147,6 +152,9 @@ impl SessionEntries {
         self.records
             .blocking(move |s| s.write(&account, &bytes))
             .await?;
+        if !make_current {
+            return Ok(());
+        }
         let username = record.username.clone();
         self.records
             .blocking(move |s| s.write(&current, username.as_bytes()))

@@ -65,6 +65,8 @@ pub struct SignOutReport {
     pub device_forgotten: bool,
     /// The tokens to finish the server's part with, when it is not done.
     pub retry_with: Option<Tokens>,
+    /// The device to forget on the server when that was asked and not done (`forgetDevice`).
+    pub device_to_forget: Option<String>,
 }
 
 /// Why the server ended a session.
@@ -195,6 +197,7 @@ impl Client {
             server_error: report.server_error.map(|e| e.to_string()),
             device_forgotten: report.device_forgotten,
             retry_with: report.retry_with.map(Tokens::from),
+            device_to_forget: report.device_to_forget.map(|k| k.to_string()),
         })
     }
 

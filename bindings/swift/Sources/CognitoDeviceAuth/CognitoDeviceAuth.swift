@@ -3504,6 +3504,10 @@ public struct SignOutReport: Equatable, Hashable {
      * The tokens to finish the server's part with, when it is not done.
      */
     public let retryWith: Tokens?
+    /**
+     * The device to forget on the server when that was asked and not done (`forgetDevice`).
+     */
+    public let deviceToForget: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3522,12 +3526,16 @@ public struct SignOutReport: Equatable, Hashable {
          */deviceForgotten: Bool, 
         /**
          * The tokens to finish the server's part with, when it is not done.
-         */retryWith: Tokens?) {
+         */retryWith: Tokens?, 
+        /**
+         * The device to forget on the server when that was asked and not done (`forgetDevice`).
+         */deviceToForget: String?) {
         self.username = username
         self.serverError = serverError
         self.serverErrorRetryable = serverErrorRetryable
         self.deviceForgotten = deviceForgotten
         self.retryWith = retryWith
+        self.deviceToForget = deviceToForget
     }
 
     
@@ -3550,7 +3558,8 @@ public struct FfiConverterTypeSignOutReport: FfiConverterRustBuffer {
                 serverError: FfiConverterOptionString.read(from: &buf), 
                 serverErrorRetryable: FfiConverterBool.read(from: &buf), 
                 deviceForgotten: FfiConverterBool.read(from: &buf), 
-                retryWith: FfiConverterOptionTypeTokens.read(from: &buf)
+                retryWith: FfiConverterOptionTypeTokens.read(from: &buf), 
+                deviceToForget: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3560,6 +3569,7 @@ public struct FfiConverterTypeSignOutReport: FfiConverterRustBuffer {
         FfiConverterBool.write(value.serverErrorRetryable, into: &buf)
         FfiConverterBool.write(value.deviceForgotten, into: &buf)
         FfiConverterOptionTypeTokens.write(value.retryWith, into: &buf)
+        FfiConverterOptionString.write(value.deviceToForget, into: &buf)
     }
 }
 
