@@ -108,6 +108,9 @@ async fn fifty_concurrent_callers_share_one_refresh() {
     let client = session_client(&pool, memory_store());
     sign_in_with_sms(&pool, &client, "alice").await;
     let before = pool.calls(REFRESH);
+    // The refresh takes 300 ms at the server, so all fifty arrive while it is in flight (a
+    // caller that came after it finished would rightly refresh again for this margin).
+    pool.fault(REFRESH, "delay", 1, 300).await;
     let tasks: Vec<_> = (0..50)
         .map(|_| {
             let client = client.clone();
@@ -741,6 +744,8 @@ async fn fifty_callers_during_a_real_expiry_make_one_refresh() {
     let client = session_client(&pool, memory_store());
     sign_in_with_sms(&pool, &client, "alice").await;
     tokio::time::sleep(Duration::from_millis(3100)).await;
+    // The refresh takes 300 ms at the server: all fifty arrive while it is in flight.
+    pool.fault(REFRESH, "delay", 1, 300).await;
     let tasks: Vec<_> = (0..50)
         .map(|_| {
             let client = client.clone();

@@ -116,6 +116,24 @@ final class Emulator: @unchecked Sendable {
         return (counts[operation] as? NSNumber)?.intValue ?? 0
     }
 
+    /// Makes the next call of `operation` take `delayMs` longer at the server (a fault).
+    func delayNext(_ operation: String, delayMs: Int) async throws {
+        var request = URLRequest(url: URL(string: "\(endpoint)/_emulator/faults")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(#"{"operation":"\#(operation)","kind":"delay","count":1,"delay_ms":\#(delayMs)}"#.utf8)
+        let status: Int = try await withCheckedThrowingContinuation { done in
+            URLSession.shared.dataTask(with: request) { _, response, error in
+                if let response = response as? HTTPURLResponse {
+                    done.resume(returning: response.statusCode)
+                } else {
+                    done.resume(throwing: error ?? Unexpected("no answer to the fault"))
+                }
+            }.resume()
+        }
+        guard status == 200 else { throw Unexpected("the fault was refused: \(status)") }
+    }
+
     /// The last SMS code sent to `username`.
     func lastSmsCode(_ username: String) async throws -> String {
         guard let code = try await smsCodes(username).last else {

@@ -65,6 +65,17 @@ class Emulator : AutoCloseable {
         return Regex("\"$operation\"\\s*:\\s*(\\d+)").find(body)?.groupValues?.get(1)?.toInt() ?: 0
     }
 
+    /** Makes the next call of [operation] take [delayMs] longer at the server (a fault). */
+    fun delayNext(operation: String, delayMs: Int) {
+        val body = """{"operation":"$operation","kind":"delay","count":1,"delay_ms":$delayMs}"""
+        val request = HttpRequest.newBuilder(URI.create("$endpoint/_emulator/faults"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build()
+        val status = http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()
+        check(status == 200) { "the fault was refused: $status" }
+    }
+
     override fun close() {
         process.destroy()
         if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly()
