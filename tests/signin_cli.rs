@@ -9,6 +9,19 @@ use common::*;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::Command;
 
+/// The example's command line for `user` on `pool`, with JSON output and `store`; `command`
+/// first (a subcommand and its options; none: a sign-in).
+fn signin(pool: &Pool, store: &str, user: &str, command: &[&str]) -> Command {
+    let mut signin = Command::new(example_binary("signin"));
+    signin
+        .args(command)
+        .args(["--endpoint", &pool.emulator.endpoint()])
+        .args(["--user-pool-id", &pool.pool_id])
+        .args(["--client-id", &pool.client_id])
+        .args(["--username", user, "--json", "--store", store]);
+    signin
+}
+
 /// Runs the example; answers an SMS prompt from the outbox; returns the parsed JSON line.
 async fn run(pool: &Pool, store: &str, user: &str) -> serde_json::Value {
     run_answering(pool, store, user, "y").await
@@ -16,15 +29,7 @@ async fn run(pool: &Pool, store: &str, user: &str) -> serde_json::Value {
 
 /// The same, answering "remember this device?" with `remember`.
 async fn run_answering(pool: &Pool, store: &str, user: &str, remember: &str) -> serde_json::Value {
-    let mut child = Command::new(example_binary("signin"))
-        .args(["--endpoint", &pool.emulator.endpoint()])
-        .args([
-            "--user-pool-id",
-            &pool.pool_id,
-            "--client-id",
-            &pool.client_id,
-        ])
-        .args(["--username", user, "--json", "--store", store])
+    let mut child = signin(pool, store, user, &[])
         .env("COGNITO_PASSWORD", PASSWORD)
         // From the environment, never the command line (other processes can read argv).
         .env(
@@ -189,16 +194,7 @@ async fn run_command(
     user: &str,
     extra: &[&str],
 ) -> (serde_json::Value, bool) {
-    let out = Command::new(example_binary("signin"))
-        .args(extra)
-        .args(["--endpoint", &pool.emulator.endpoint()])
-        .args([
-            "--user-pool-id",
-            &pool.pool_id,
-            "--client-id",
-            &pool.client_id,
-        ])
-        .args(["--username", user, "--json", "--store", store])
+    let out = signin(pool, store, user, extra)
         .stdin(Stdio::null())
         .output()
         .await

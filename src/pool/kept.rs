@@ -4,11 +4,12 @@
 //! tokens are bound to them). Tokens are wiped when dropped.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 use zeroize::Zeroizing;
 
+use super::lock;
 use crate::ids::DeviceKey;
 use crate::tokens::Tokens;
 
@@ -20,10 +21,6 @@ pub(crate) struct Kept {
     tokens: Mutex<TokensByDevice>,
     /// DeviceKeys of devices confirmed without a stored secret, by user name.
     unstored: Mutex<HashMap<String, DeviceKey>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Kept {

@@ -11,6 +11,11 @@ use crate::srp::{self, ClientSecret};
 use crate::store::DeviceRecords;
 
 pub(crate) use kept::Kept;
+
+/// Locks `m`; a panic while it was held cannot leave the maps it guards half-written.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
 pub(crate) use sessions::{Held, SessionState, UserGate};
 pub use sessions::{SessionConfig, SessionEndReason, SessionEvent};
 

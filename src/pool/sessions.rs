@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
+use super::lock;
 use crate::clock::Clock;
 pub use crate::error::SessionEndReason;
 use crate::ids::{DeviceKey, UserIdForSrp};
@@ -66,10 +67,6 @@ pub(crate) struct UserGate {
 pub(crate) struct Held {
     pub(crate) record: SessionRecord,
     pub(crate) unsaved: bool,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The client's side of kept sessions.

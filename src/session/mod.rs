@@ -120,7 +120,7 @@ fn margin_for(record: &SessionRecord, explicit: Option<Duration>, default: Durat
 }
 
 /// Whether the session's tokens are valid for `margin` more seconds on the server's clock.
-fn valid_for(state: &SessionState, record: &SessionRecord, margin: i64) -> bool {
+pub(super) fn valid_for(state: &SessionState, record: &SessionRecord, margin: i64) -> bool {
     record.expires_at.saturating_sub(margin) > state.clock.server_seconds()
 }
 
@@ -249,7 +249,7 @@ async fn refine(pool: &Pool, record: &SessionRecord, reason: SessionEndReason) -
         reason,
         SessionEndReason::Refused | SessionEndReason::Revoked
     );
-    if !ask || record.expires_at <= pool.sessions.clock.server_seconds() {
+    if !ask || !valid_for(&pool.sessions, record, 0) {
         return reason;
     }
     let tokens = handed_out(&pool.sessions, record, false).tokens;
@@ -282,9 +282,13 @@ async fn end(
     Error::SessionEnded(reason, error.service_details().cloned().unwrap_or_default())
 }
 
+/// A time on the server's clock as a `SystemTime` of this machine (what `Tokens` carry).
+fn local_time(state: &SessionState, server_seconds: i64) -> SystemTime {
+    let left = server_seconds.saturating_sub(state.clock.server_seconds());
+    SystemTime::now() + Duration::from_secs(u64::try_from(left).unwrap_or(0))
+}
+
 fn handed_out(state: &SessionState, record: &SessionRecord, refreshed: bool) -> Session {
-    let left = record.expires_at - state.clock.server_seconds();
-    let expires_at = SystemTime::now() + Duration::from_secs(u64::try_from(left).unwrap_or(0));
     Session {
         username: UserIdForSrp::new(&record.username),
         tokens: Tokens {
@@ -292,13 +296,10 @@ fn handed_out(state: &SessionState, record: &SessionRecord, refreshed: bool) -> 
             access_token: record.access_token.clone(),
             refresh_token: Some(record.refresh_token.clone()),
             token_type: "Bearer".into(),
-            expires_at,
+            expires_at: local_time(state, record.expires_at),
         },
         device_key: record.device_key.clone().map(DeviceKey::new),
         refreshed,
-        ends_at: record.ends_at.map(|at| {
-            let left = at - state.clock.server_seconds();
-            SystemTime::now() + Duration::from_secs(u64::try_from(left).unwrap_or(0))
-        }),
+        ends_at: record.ends_at.map(|at| local_time(state, at)),
     }
 }

@@ -1,7 +1,7 @@
 //! Signing out a kept session: what is cleared here at once, what the server is asked, and a
 //! report of what it did.
 
-use super::{current, handed_out, refreshed, resolve};
+use super::{current, handed_out, refreshed, resolve, valid_for};
 use crate::devices;
 use crate::error::Error;
 use crate::ids::{DeviceKey, UserIdForSrp};
@@ -94,7 +94,7 @@ pub(crate) async fn sign_out(
     let mut record = current(state, &username, &mut held).await?;
     let mut server_error = None;
     let needs_access = how.scope == SignOutScope::Everywhere || how.forget_device;
-    if needs_access && record.expires_at <= state.clock.server_seconds() + 10 {
+    if needs_access && !valid_for(state, &record, 10) {
         match refreshed(pool, &record).await {
             Ok(new) => record = new,
             Err(e) => server_error = Some(e),
